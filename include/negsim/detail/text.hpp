@@ -1,0 +1,24 @@
+// Small text helpers shared by the loader, the writers and the CLI.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace negsim::detail {
+
+/// Shortest text that reads back to exactly `x` ("0.1", "60", "1e-09", "inf").
+std::string format_number(double x);
+
+/// Levenshtein distance between two names.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+
+/// The candidate closest to `word`, if it is close enough to be a likely typo.
+std::optional<std::string> closest_match(std::string_view word,
+                                         const std::vector<std::string>& candidates);
+
+/// `a, b or c` for messages.
+std::string join_alternatives(const std::vector<std::string>& words);
+
+}  // namespace negsim::detail

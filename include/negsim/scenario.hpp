@@ -1,0 +1,297 @@
+// Plain data types of a negsim scenario (format version 1).
+//
+// A Scenario is what the loader (scenario_yaml.hpp) produces after parsing
+// and validating a YAML file: every default is filled in, every reference
+// between agents and issues is resolved to an index, and every number that a
+// user might doubt is a Param (a constant or a distribution sampled once per
+// run). The model and the engine read these types and nothing else.
+//
+// The file format is documented in docs/SCENARIO.md; keep the two in step.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace negsim {
+
+/// The scenario format version this build reads and writes.
+inline constexpr int kFormatVersion = 1;
+
+/// Where a value came from: a file position (1-based line and column), or a
+/// command-line override (line 0, `file` holds the `--set` argument).
+/// Locations say where a value was written, not what it is, so they never take
+/// part in comparisons: two scenarios that differ only in layout are equal.
+struct SourceLoc {
+  std::string file;
+  int line = 0;
+  int column = 0;
+
+  friend bool operator==(const SourceLoc&, const SourceLoc&) { return true; }
+};
+
+/// One problem found in a scenario: where, which field, what was wrong.
+struct Diagnostic {
+  SourceLoc loc;
+  std::string path;     ///< dotted field path, e.g. "agents.us.trust"
+  std::string message;  ///< what is wrong, with "(got X, expected Y)"
+
+  /// `file:line:col: path: message` (or `file: path: message` without a line).
+  std::string str() const;
+};
+
+/// A scenario that could not be read or failed validation. Carries every
+/// problem found, in file order, not just the first.
+class ScenarioError : public std::runtime_error {
+ public:
+  explicit ScenarioError(std::vector<Diagnostic> diagnostics);
+  const std::vector<Diagnostic>& diagnostics() const { return diagnostics_; }
+
+ private:
+  std::vector<Diagnostic> diagnostics_;
+};
+
+/// A malformed command line or override (`--set` without `=`, ...).
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// ---------------------------------------------------------------------------
+// Distributions. Each kind stores its parameters as written in the file.
+
+struct Constant {
+  double value = 0;
+  bool operator==(const Constant&) const = default;
+};
+struct Uniform {
+  double min = 0, max = 1;
+  bool operator==(const Uniform&) const = default;
+};
+/// Normal, optionally truncated to [min, max] (infinite bounds when absent).
+struct Normal {
+  double mean = 0, sd = 1;
+  std::optional<double> min, max;
+  bool operator==(const Normal&) const = default;
+};
+/// Beta(a, b) rescaled from [0, 1] to [min, max].
+struct Beta {
+  double a = 1, b = 1;
+  double min = 0, max = 1;
+  bool operator==(const Beta&) const = default;
+};
+struct Triangular {
+  double min = 0, mode = 0.5, max = 1;
+  bool operator==(const Triangular&) const = default;
+};
+/// A discrete choice among values; equal weights when `weights` is empty.
+struct Choice {
+  std::vector<double> values;
+  std::vector<double> weights;
+  bool operator==(const Choice&) const = default;
+};
+
+/// A number that is either fixed or drawn once per run.
+struct Param {
+  std::variant<Constant, Uniform, Normal, Beta, Triangular, Choice> dist;
+  SourceLoc loc;
+
+  Param() = default;
+  Param(double v) : dist(Constant{v}) {}  // NOLINT: a constant reads as a number
+  template <class D>
+  static Param of(D d) {
+    Param p;
+    p.dist = std::move(d);
+    return p;
+  }
+
+  bool is_constant() const { return std::holds_alternative<Constant>(dist); }
+  /// The constant's value; only meaningful when is_constant().
+  double value() const { return std::get<Constant>(dist).value; }
+  /// Smallest and largest values a draw can take (may be infinite).
+  double support_min() const;
+  double support_max() const;
+  /// Name of the distribution kind as written in YAML ("constant", "uniform", ...).
+  const char* kind_name() const;
+
+  bool operator==(const Param&) const = default;
+};
+
+// ---------------------------------------------------------------------------
+// Scenario content.
+
+enum class Role { principal, spoiler, enforcer, mediator };
+enum class TextRule { nash, compromise };
+/// What happens when a legislature rejects a deal's sanctions relief.
+enum class RatificationFailure { resume, phase };
+
+const char* to_string(Role r);
+const char* to_string(TextRule r);
+const char* to_string(RatificationFailure r);
+
+/// A reference to an agent or issue by name, with its index once resolved.
+struct Ref {
+  std::string name;
+  std::size_t index = 0;
+  SourceLoc loc;
+  bool operator==(const Ref&) const = default;
+};
+
+struct Source {
+  std::string id;
+  std::string cite;   ///< article, dataset or publisher
+  std::string url;    ///< optional
+  std::string quote;  ///< optional: the sentence or figure used
+  bool operator==(const Source&) const = default;
+};
+
+struct Rounds {
+  std::string unit = "round";  ///< what one round stands for ("week", ...)
+  int horizon = 26;            ///< rounds before the talks end without agreement
+  bool operator==(const Rounds&) const = default;
+};
+
+/// The mediator's text rule and the talks' procedural parameters.
+struct Protocol {
+  TextRule rule = TextRule::nash;
+  /// Rounds a principal tolerates at its reservation without an acceptable
+  /// text before it may walk out (DESIGN §3.4).
+  Param walkout_patience = 4;
+  /// Per-round probability that such a principal walks out.
+  Param walkout_hazard = 0.25;
+  bool operator==(const Protocol&) const = default;
+};
+
+/// An issue in real units, mapped to [0, 1] by the model.
+struct Issue {
+  std::string name;
+  std::string unit;
+  std::string description;
+  double min = 0, max = 1;  ///< the range of values a text may take
+  double status_quo = 0;    ///< value when the issue is left unsettled
+  SourceLoc loc;
+  bool operator==(const Issue&) const = default;
+};
+
+/// A bound, in the issue's units, that an agent will not accept a text beyond.
+struct RedLine {
+  std::optional<double> min, max;
+  bool operator==(const RedLine&) const = default;
+};
+
+/// The most an executive may concede on an issue without its legislature.
+struct Cap {
+  Ref issue;
+  Param max;
+  bool operator==(const Cap&) const = default;
+};
+
+/// Domestic politics of a principal (Putnam's two-level game).
+struct Domestic {
+  std::vector<Cap> caps;        ///< executive limits, in issue units
+  Param ratification = 0.5;     ///< P(legislature approves a deal above a cap)
+  Param pressure = 0.0;         ///< standing economic pressure in [0, 1]
+  Param unrest = 0.0;           ///< per-round hazard of domestic unrest
+  Param leadership = 0.0;       ///< per-round hazard of a leadership change
+  bool operator==(const Domestic&) const = default;
+};
+
+/// A spoiler's military option (Stedman's spoilers).
+struct Strike {
+  Param base = 0.01;        ///< per-round hazard when talks are far from agreement
+  Param sensitivity = 0.2;  ///< rise of the hazard with progress and with distance
+                            ///< of the text from the spoiler's ideal
+  Param breakdown = 0.5;    ///< P(a strike ends the talks outright)
+  bool operator==(const Strike&) const = default;
+};
+
+/// An enforcer's threat to restore sanctions at a deadline.
+struct Snapback {
+  Param deadline = 16;        ///< round at which the enforcer judges progress
+  Param progress_below = 0.5; ///< snap back if progress is below this, in [0, 1]
+  Ref target;                 ///< the principal whose sanctions return
+  bool operator==(const Snapback&) const = default;
+};
+
+/// A mediator's lean toward one party (Kydd's biased mediator).
+struct Bias {
+  Ref toward;
+  Param amount = 0.0;  ///< in [0, 1]
+  bool operator==(const Bias&) const = default;
+};
+
+struct Influence {
+  Ref target;
+  Param weight;  ///< in [0, 1]: how far the agent pulls the target each round
+  bool operator==(const Influence&) const = default;
+};
+
+struct Agent {
+  std::string name;
+  std::string description;
+  Role role = Role::principal;
+  Param capability = 1.0;   ///< bargaining power, >= 0
+  Param risk = 1.0;         ///< risk exponent gamma of the utility, in [0.25, 4]
+  Param reservation = 0.3;  ///< utility of no deal (BATNA), in [0, 1]
+  Param concession = 0.05;  ///< per-round aspiration decay, in [0, 1]
+  Param trust = 0.5;        ///< belief that the other side complies, in [0, 1]
+  /// Per issue (indexed like Scenario::issues). An absent ideal means the agent
+  /// has no position on that issue; its salience there is then zero.
+  std::vector<std::optional<Param>> ideal;
+  std::vector<Param> salience;  ///< per issue, >= 0, normalised by the model
+  std::vector<RedLine> red_lines;
+  std::vector<Influence> influence;
+  std::optional<Domestic> domestic;  ///< principals only
+  std::optional<Strike> strike;      ///< spoilers only
+  std::optional<Snapback> snapback;  ///< enforcers only
+  std::optional<Bias> bias;          ///< mediators only
+  Param skill = 0.5;                 ///< mediators: in [0, 1]
+  SourceLoc loc;
+  bool operator==(const Agent&) const = default;
+};
+
+/// Which issues a deal settles. The full deal settles every issue.
+struct Deals {
+  std::vector<Ref> interim;  ///< empty: no interim deal is on the table
+  bool operator==(const Deals&) const = default;
+};
+
+/// Magnitudes of the events' effects (their hazards live on the agents).
+struct Events {
+  Param strike_trust_shock = 0.3;         ///< trust lost by each principal on a strike
+  Param snapback_reservation_drop = 0.1;  ///< target's reservation falls by this
+  Param snapback_walkout_hazard = 0.05;   ///< extra per-round walk-out hazard after snapback
+  Param unrest_pressure = 0.3;            ///< pressure added by unrest
+  Param leadership_shift = 0.1;           ///< sd of the ideal redraw on a leadership change
+  RatificationFailure ratification_failure = RatificationFailure::resume;
+  Param ratification_trust_shock = 0.2;   ///< trust lost when ratification fails
+  bool operator==(const Events&) const = default;
+};
+
+struct Scenario {
+  int version = kFormatVersion;
+  std::string name;
+  std::string description;
+  std::vector<Source> sources;
+  std::uint64_t seed = 1;
+  Rounds rounds;
+  Protocol protocol;
+  std::vector<Issue> issues;
+  std::vector<Agent> agents;
+  Deals deals;
+  Events events;
+  /// The file it was read from, for messages; not part of the value.
+  SourceLoc loc;
+
+  bool operator==(const Scenario&) const = default;
+
+  /// Index of the issue or agent with this name, if any.
+  std::optional<std::size_t> issue_index(std::string_view name) const;
+  std::optional<std::size_t> agent_index(std::string_view name) const;
+};
+
+}  // namespace negsim

@@ -1,0 +1,48 @@
+// Reading, validating and writing scenario files.
+//
+// The loader parses a YAML file, applies command-line overrides, then checks
+// the whole scenario, collecting every problem before it fails (SUMO's
+// MSFrame habit): a user fixes a file in one pass, not one error per run.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "negsim/detail/yaml_tree.hpp"
+#include "negsim/scenario.hpp"
+
+namespace negsim {
+
+/// One `--set path=value` override. The value is YAML, so a distribution can
+/// be given inline: `--set 'agents.us.trust={uniform: [0.2, 0.4]}'`.
+struct Override {
+  std::string path;   ///< dotted path, e.g. "agents.us.trust" or "deals.interim.issues.0"
+  std::string value;  ///< YAML text
+  std::string text;   ///< the argument as given, for messages
+};
+
+/// Parses `path=value`. Throws UsageError when there is no `=` or no path.
+Override parse_override(std::string_view arg);
+
+struct LoadOptions {
+  std::vector<Override> overrides;
+  detail::ParseLimits limits;
+};
+
+/// Loads and validates a scenario file. Throws ScenarioError with every
+/// problem found.
+Scenario load_scenario(const std::string& path, const LoadOptions& options = {});
+
+/// Same, from YAML text; `origin` names the text in messages.
+Scenario load_scenario_text(std::string_view yaml, const std::string& origin,
+                            const LoadOptions& options = {});
+
+/// The fully resolved scenario (defaults filled in), as YAML that
+/// load_scenario_text reads back to an equal Scenario.
+std::string to_yaml(const Scenario& scenario);
+
+/// The same content as JSON (also readable by the loader).
+std::string to_json(const Scenario& scenario);
+
+}  // namespace negsim

@@ -1,0 +1,129 @@
+#include "negsim/scenario.hpp"
+
+#include <algorithm>
+#include <limits>
+
+namespace negsim {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+std::string join_messages(const std::vector<Diagnostic>& diagnostics) {
+  std::string out;
+  for (const auto& d : diagnostics) {
+    if (!out.empty()) out += '\n';
+    out += d.str();
+  }
+  return out;
+}
+
+template <class... Fs>
+struct Overloaded : Fs... {
+  using Fs::operator()...;
+};
+template <class... Fs>
+Overloaded(Fs...) -> Overloaded<Fs...>;
+
+}  // namespace
+
+std::string Diagnostic::str() const {
+  std::string out = loc.file;
+  if (loc.line > 0) {
+    out += ':' + std::to_string(loc.line) + ':' + std::to_string(loc.column);
+  }
+  out += ": ";
+  if (!path.empty()) out += path + ": ";
+  out += message;
+  return out;
+}
+
+ScenarioError::ScenarioError(std::vector<Diagnostic> diagnostics)
+    : std::runtime_error(join_messages(diagnostics)), diagnostics_(std::move(diagnostics)) {}
+
+double Param::support_min() const {
+  return std::visit(Overloaded{
+                        [](const Constant& d) { return d.value; },
+                        [](const Uniform& d) { return d.min; },
+                        [](const Normal& d) { return d.min.value_or(-kInf); },
+                        [](const Beta& d) { return d.min; },
+                        [](const Triangular& d) { return d.min; },
+                        [](const Choice& d) {
+                          return d.values.empty()
+                                     ? kInf
+                                     : *std::min_element(d.values.begin(), d.values.end());
+                        },
+                    },
+                    dist);
+}
+
+double Param::support_max() const {
+  return std::visit(Overloaded{
+                        [](const Constant& d) { return d.value; },
+                        [](const Uniform& d) { return d.max; },
+                        [](const Normal& d) { return d.max.value_or(kInf); },
+                        [](const Beta& d) { return d.max; },
+                        [](const Triangular& d) { return d.max; },
+                        [](const Choice& d) {
+                          return d.values.empty()
+                                     ? -kInf
+                                     : *std::max_element(d.values.begin(), d.values.end());
+                        },
+                    },
+                    dist);
+}
+
+const char* Param::kind_name() const {
+  static constexpr const char* kNames[] = {"constant", "uniform",    "normal",
+                                           "beta",     "triangular", "choice"};
+  return kNames[dist.index()];
+}
+
+const char* to_string(Role r) {
+  switch (r) {
+    case Role::principal:
+      return "principal";
+    case Role::spoiler:
+      return "spoiler";
+    case Role::enforcer:
+      return "enforcer";
+    case Role::mediator:
+      return "mediator";
+  }
+  return "?";
+}
+
+const char* to_string(TextRule r) {
+  switch (r) {
+    case TextRule::nash:
+      return "nash";
+    case TextRule::compromise:
+      return "compromise";
+  }
+  return "?";
+}
+
+const char* to_string(RatificationFailure r) {
+  switch (r) {
+    case RatificationFailure::resume:
+      return "resume";
+    case RatificationFailure::phase:
+      return "phase";
+  }
+  return "?";
+}
+
+std::optional<std::size_t> Scenario::issue_index(std::string_view wanted) const {
+  for (std::size_t i = 0; i < issues.size(); ++i) {
+    if (issues[i].name == wanted) return i;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::size_t> Scenario::agent_index(std::string_view wanted) const {
+  for (std::size_t i = 0; i < agents.size(); ++i) {
+    if (agents[i].name == wanted) return i;
+  }
+  return std::nullopt;
+}
+
+}  // namespace negsim

@@ -1,0 +1,1472 @@
+#include "negsim/scenario_yaml.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "negsim/detail/text.hpp"
+
+namespace negsim {
+namespace {
+
+using detail::describe;
+using detail::format_number;
+using detail::YNode;
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+/// Structural limits that keep a scenario inside what the model's fixed-size
+/// buffers hold and what a workstation can run (docs/SCENARIO.md, "Limits").
+constexpr std::size_t kMaxIssues = 16;
+constexpr std::size_t kMaxAgents = 32;
+constexpr int kMaxHorizon = 100'000;
+
+std::string join_path(const std::string& path, std::string_view key) {
+  return path.empty() ? std::string(key) : path + "." + std::string(key);
+}
+
+std::string in_quotes(std::string_view s) {
+  // Appending, not `"\"" + std::string(s)`: GCC 12 warns falsely on the latter (bug 105651).
+  std::string out;
+  out.reserve(s.size() + 2);
+  out.append(1, '"').append(s).append(1, '"');
+  return out;
+}
+
+/// The values a number may take, for checks and for "expected ..." text.
+struct Range {
+  double lo = -kInf;
+  double hi = kInf;
+  bool integer = false;
+  std::string unit;  // appended to messages when set
+
+  Range(double lo_ = -kInf, double hi_ = kInf, bool integer_ = false, std::string unit_ = {})
+      : lo(lo_), hi(hi_), integer(integer_), unit(std::move(unit_)) {}
+
+  std::string describe() const {
+    std::string what = integer ? "a whole number" : "a number";
+    if (lo > -kInf && hi < kInf) {
+      what += " in [" + format_number(lo) + ", " + format_number(hi) + "]";
+    } else if (lo > -kInf) {
+      what += " >= " + format_number(lo);
+    } else if (hi < kInf) {
+      what += " <= " + format_number(hi);
+    }
+    if (!unit.empty()) what += " (" + unit + ")";
+    return what;
+  }
+  bool contains(double x) const { return x >= lo && x <= hi; }
+};
+
+const Range kProbability{0, 1};
+const Range kNonNegative{0, kInf};
+const Range kAnyNumber{};
+
+/// Parses a plain YAML 1.2 number; nullopt when the text is not one.
+/// Infinities and NaN (".inf", ".nan") parse, so they can be rejected by name.
+std::optional<double> parse_number(std::string_view s) {
+  static const std::set<std::string_view> kPosInf{".inf", ".Inf", ".INF", "+.inf", "+.Inf",
+                                                  "+.INF"};
+  static const std::set<std::string_view> kNegInf{"-.inf", "-.Inf", "-.INF"};
+  static const std::set<std::string_view> kNan{".nan", ".NaN", ".NAN"};
+  if (kPosInf.count(s)) return kInf;
+  if (kNegInf.count(s)) return -kInf;
+  if (kNan.count(s)) return std::numeric_limits<double>::quiet_NaN();
+  if (s.empty()) return std::nullopt;
+  std::string_view body = s;
+  if (body.front() == '+') body.remove_prefix(1);
+  // from_chars also takes "inf" and "nan", which YAML reads as strings.
+  if (body.empty() || !(std::isdigit(static_cast<unsigned char>(body.front())) ||
+                        body.front() == '.' || body.front() == '-')) {
+    return std::nullopt;
+  }
+  double x = 0;
+  auto [end, ec] = std::from_chars(body.data(), body.data() + body.size(), x);
+  if (end != body.data() + body.size()) return std::nullopt;
+  if (ec == std::errc::result_out_of_range) return body.front() == '-' ? -kInf : kInf;
+  if (ec != std::errc()) return std::nullopt;
+  return x;
+}
+
+/// Collects problems; every check reports and carries on.
+class Checker {
+ public:
+  void error(const SourceLoc& loc, const std::string& path, std::string message) {
+    diagnostics_.push_back(Diagnostic{loc, path, std::move(message)});
+  }
+  void error(const YNode& at, const std::string& path, std::string message) {
+    error(at.loc, path, std::move(message));
+  }
+  bool ok() const { return diagnostics_.empty(); }
+  std::size_t count() const { return diagnostics_.size(); }
+  std::vector<Diagnostic>& diagnostics() { return diagnostics_; }
+
+  void wrong_type(const YNode& n, const std::string& path, const std::string& expected) {
+    if (n.is_null()) {
+      error(n, path, "missing value (expected " + expected + ")");
+    } else {
+      error(n, path, "wrong type (got " + describe(n) + ", expected " + expected + ")");
+    }
+  }
+
+  std::optional<double> number(const YNode& n, const std::string& path,
+                               const Range& range = kAnyNumber) {
+    const std::string expected = range.describe();
+    if (!n.is_scalar() || n.quoted) {
+      wrong_type(n, path, expected);
+      return std::nullopt;
+    }
+    const auto x = parse_number(n.scalar);
+    if (!x) {
+      wrong_type(n, path, expected);
+      return std::nullopt;
+    }
+    if (!std::isfinite(*x)) {
+      error(n, path, "not a finite number (got " + n.scalar + ", expected " + expected + ")");
+      return std::nullopt;
+    }
+    if (range.integer && std::floor(*x) != *x) {
+      error(n, path, "not a whole number (got " + n.scalar + ", expected " + expected + ")");
+      return std::nullopt;
+    }
+    if (!range.contains(*x)) {
+      error(n, path, "out of range (got " + n.scalar + ", expected " + expected + ")");
+      return std::nullopt;
+    }
+    return x;
+  }
+
+  std::optional<std::string> string(const YNode& n, const std::string& path) {
+    if (!n.is_scalar()) {
+      wrong_type(n, path, "a string");
+      return std::nullopt;
+    }
+    return n.scalar;
+  }
+
+  /// A name of an issue or agent: usable in paths and on the command line.
+  bool valid_name(const YNode& key, const std::string& path) {
+    const std::string& s = key.scalar;
+    const bool ok =
+        key.is_scalar() && !s.empty() && std::isalpha(static_cast<unsigned char>(s[0])) &&
+        std::all_of(s.begin(), s.end(), [](char c) {
+          return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+        });
+    if (!ok) {
+      error(key, path,
+            "invalid name (got " + describe(key) +
+                ", expected a letter followed by letters, digits, '_' or '-')");
+    }
+    return ok;
+  }
+
+ private:
+  std::vector<Diagnostic> diagnostics_;
+};
+
+/// A mapping with a fixed set of keys. Reports a non-mapping, duplicate keys
+/// and unknown keys (with a suggestion) when constructed.
+class Fields {
+ public:
+  Fields(Checker& c, const YNode& node, std::string path, std::vector<std::string> allowed)
+      : checker_(c), node_(node), path_(std::move(path)), allowed_(std::move(allowed)) {
+    if (!node.is_map()) {
+      checker_.wrong_type(node, path_, "a mapping with keys " + list_keys());
+      return;
+    }
+    std::map<std::string, int> seen;
+    for (const auto& [key, value] : node.entries) {
+      if (!key.is_scalar()) {
+        checker_.error(key, path_, "a key must be a plain name (got " + describe(key) + ")");
+        continue;
+      }
+      const std::string sub = join_path(path_, key.scalar);
+      if (auto [it, fresh] = seen.emplace(key.scalar, key.loc.line); !fresh) {
+        checker_.error(key, sub,
+                       "duplicate key (first defined at line " + std::to_string(it->second) + ")");
+        continue;
+      }
+      if (std::find(allowed_.begin(), allowed_.end(), key.scalar) == allowed_.end()) {
+        unknown_key(key, sub);
+      }
+    }
+  }
+
+  bool is_map() const { return node_.is_map(); }
+  const YNode& node() const { return node_; }
+  const std::string& path() const { return path_; }
+  std::string sub(std::string_view key) const { return join_path(path_, key); }
+
+  const YNode* get(std::string_view key) const { return is_map() ? node_.find(key) : nullptr; }
+
+  const YNode* key_node(std::string_view key) const {
+    for (const auto& [k, v] : node_.entries) {
+      if (k.is_scalar() && k.scalar == key) return &k;
+    }
+    return nullptr;
+  }
+
+  /// The value of a required key, or nullptr after reporting it missing.
+  const YNode* require(std::string_view key, const std::string& expected) {
+    const YNode* v = get(key);
+    if (!v && is_map()) {
+      checker_.error(node_, path_,
+                     "missing required field \"" + std::string(key) + "\" (expected " +
+                         expected + ")");
+    }
+    return v;
+  }
+
+ private:
+  void unknown_key(const YNode& key, const std::string& sub) {
+    if (auto near = detail::closest_match(key.scalar, allowed_)) {
+      checker_.error(key, sub, "unknown key (did you mean \"" + *near + "\"?)");
+    } else {
+      checker_.error(key, sub, "unknown key (expected one of " + list_keys() + ")");
+    }
+  }
+  std::string list_keys() const { return detail::join_alternatives(allowed_); }
+
+  Checker& checker_;
+  const YNode& node_;
+  std::string path_;
+  std::vector<std::string> allowed_;
+};
+
+/// Calls f(key, value, path) for each entry of a mapping keyed by names,
+/// reporting a non-mapping, invalid names and duplicates (seen once only).
+template <class F>
+void for_each_named(Checker& c, const YNode& node, const std::string& path,
+                    const std::string& what, F&& f) {
+  if (!node.is_map()) {
+    c.wrong_type(node, path, "a mapping of " + what);
+    return;
+  }
+  std::map<std::string, int> seen;
+  for (const auto& [key, value] : node.entries) {
+    const std::string sub = key.is_scalar() ? join_path(path, key.scalar) : path;
+    if (!c.valid_name(key, sub)) continue;
+    if (auto [it, fresh] = seen.emplace(key.scalar, key.loc.line); !fresh) {
+      c.error(key, sub, "duplicate key (first defined at line " + std::to_string(it->second) + ")");
+      continue;
+    }
+    f(key, value, sub);
+  }
+}
+
+/// Reads a distribution's numeric arguments given as a list.
+std::optional<std::vector<double>> read_numbers(Checker& c, const YNode& n,
+                                                const std::string& path, std::size_t count,
+                                                const std::string& shape) {
+  if (!n.is_sequence() || (count > 0 && n.items.size() != count) || n.items.empty()) {
+    c.error(n, path, "wrong shape (got " + describe(n) +
+                         (n.is_sequence() ? " of " + std::to_string(n.items.size()) : "") +
+                         ", expected " + shape + ")");
+    return std::nullopt;
+  }
+  std::vector<double> out;
+  bool ok = true;
+  for (std::size_t i = 0; i < n.items.size(); ++i) {
+    if (auto x = c.number(n.items[i], join_path(path, std::to_string(i)))) {
+      out.push_back(*x);
+    } else {
+      ok = false;
+    }
+  }
+  if (!ok) return std::nullopt;
+  return out;
+}
+
+const std::vector<std::string> kDistributionKinds{"uniform", "normal", "beta", "triangular",
+                                                  "choice"};
+
+std::string support_text(const Param& p) {
+  const double lo = p.support_min(), hi = p.support_max();
+  auto bound = [](double x) {
+    return std::isinf(x) ? std::string(x > 0 ? "inf" : "-inf") : format_number(x);
+  };
+  return std::string(p.kind_name()) + " on [" + bound(lo) + ", " + bound(hi) + "]";
+}
+
+/// A number or a distribution whose every draw lies in `range`.
+std::optional<Param> read_param(Checker& c, const YNode& n, const std::string& path,
+                                const Range& range) {
+  if (n.is_scalar()) {
+    auto x = c.number(n, path, range);
+    if (!x) return std::nullopt;
+    Param p(*x);
+    p.loc = n.loc;
+    return p;
+  }
+  const std::string expected =
+      range.describe() + " or a distribution ({uniform: [a, b]}, {normal: {mean, sd}}, ...)";
+  if (!n.is_map()) {
+    c.wrong_type(n, path, expected);
+    return std::nullopt;
+  }
+  if (n.entries.size() != 1 || !n.entries.front().first.is_scalar()) {
+    std::vector<std::string> keys;
+    for (const auto& [k, v] : n.entries) keys.push_back(describe(k));
+    c.error(n, path,
+            "a distribution has exactly one kind (got " + detail::join_alternatives(keys) +
+                ", expected one of " + detail::join_alternatives(kDistributionKinds) + ")");
+    return std::nullopt;
+  }
+  const auto& [key, body] = n.entries.front();
+  const std::string kind = key.scalar;
+  const std::string sub = join_path(path, kind);
+  const std::size_t before = c.count();
+  Param p;
+  p.loc = n.loc;
+  if (kind == "uniform") {
+    auto v = read_numbers(c, body, sub, 2, "[min, max]");
+    if (!v) return std::nullopt;
+    if ((*v)[0] > (*v)[1]) {
+      c.error(body, sub,
+              "min > max (got [" + format_number((*v)[0]) + ", " + format_number((*v)[1]) +
+                  "], expected min <= max)");
+      return std::nullopt;
+    }
+    p.dist = Uniform{(*v)[0], (*v)[1]};
+  } else if (kind == "triangular") {
+    auto v = read_numbers(c, body, sub, 3, "[min, mode, max]");
+    if (!v) return std::nullopt;
+    const double lo = (*v)[0], mode = (*v)[1], hi = (*v)[2];
+    if (!(lo <= mode && mode <= hi) || lo == hi) {
+      c.error(body, sub,
+              "points out of order (got [" + format_number(lo) + ", " + format_number(mode) +
+                  ", " + format_number(hi) + "], expected min <= mode <= max with min < max)");
+      return std::nullopt;
+    }
+    p.dist = Triangular{lo, mode, hi};
+  } else if (kind == "normal" || kind == "beta") {
+    const bool normal = kind == "normal";
+    Fields f(c, body, sub,
+             normal ? std::vector<std::string>{"mean", "sd", "min", "max"}
+                    : std::vector<std::string>{"a", "b", "min", "max"});
+    if (!f.is_map()) return std::nullopt;
+    std::optional<double> p1, p2, lo, hi;
+    const char* k1 = normal ? "mean" : "a";
+    const char* k2 = normal ? "sd" : "b";
+    if (auto* v = f.require(k1, "a number")) p1 = c.number(*v, f.sub(k1));
+    const Range shape_range = normal ? kNonNegative : Range{0, kInf};
+    if (auto* v = f.require(k2, shape_range.describe())) p2 = c.number(*v, f.sub(k2), shape_range);
+    if (!normal && p1 && *p1 <= 0) {
+      c.error(*f.get(k1), f.sub(k1), "out of range (got " + format_number(*p1) + ", expected a number > 0)");
+    }
+    if (!normal && p2 && *p2 <= 0) {
+      c.error(*f.get(k2), f.sub(k2), "out of range (got " + format_number(*p2) + ", expected a number > 0)");
+    }
+    if (auto* v = f.get("min")) lo = c.number(*v, f.sub("min"));
+    if (auto* v = f.get("max")) hi = c.number(*v, f.sub("max"));
+    if (c.count() != before) return std::nullopt;
+    if (lo && hi && !(*lo < *hi)) {
+      c.error(body, sub,
+              "min >= max (got min " + format_number(*lo) + ", max " + format_number(*hi) +
+                  ", expected min < max)");
+      return std::nullopt;
+    }
+    if (normal) {
+      p.dist = Normal{*p1, *p2, lo, hi};
+    } else {
+      p.dist = Beta{*p1, *p2, lo.value_or(0.0), hi.value_or(1.0)};
+    }
+  } else if (kind == "choice") {
+    Choice choice;
+    if (body.is_map()) {
+      Fields f(c, body, sub, {"values", "weights"});
+      if (auto* v = f.require("values", "a list of numbers")) {
+        if (auto xs = read_numbers(c, *v, f.sub("values"), 0, "a non-empty list of numbers")) {
+          choice.values = *xs;
+        }
+      }
+      if (auto* w = f.get("weights")) {
+        if (auto ws = read_numbers(c, *w, f.sub("weights"), choice.values.size(),
+                                   "one weight per value")) {
+          choice.weights = *ws;
+          double total = 0;
+          for (std::size_t i = 0; i < ws->size(); ++i) {
+            if ((*ws)[i] < 0) {
+              c.error(w->items[i], join_path(f.sub("weights"), std::to_string(i)),
+                      "out of range (got " + format_number((*ws)[i]) + ", expected a number >= 0)");
+            }
+            total += (*ws)[i];
+          }
+          if (total <= 0) c.error(*w, f.sub("weights"), "weights sum to zero (expected a positive sum)");
+        }
+      }
+    } else if (auto xs = read_numbers(c, body, sub, 0, "a non-empty list of numbers")) {
+      choice.values = *xs;
+    }
+    if (c.count() != before) return std::nullopt;
+    p.dist = std::move(choice);
+  } else {
+    if (auto near = detail::closest_match(kind, kDistributionKinds)) {
+      c.error(key, sub, "unknown distribution (did you mean \"" + *near + "\"?)");
+    } else {
+      c.error(key, sub,
+              "unknown distribution (got " + describe(key) + ", expected one of " +
+                  detail::join_alternatives(kDistributionKinds) + ")");
+    }
+    return std::nullopt;
+  }
+  if (c.count() != before) return std::nullopt;
+  // Every draw must be a legal value: check the whole support, not the mean.
+  if (range.lo > p.support_min() || range.hi < p.support_max()) {
+    std::string hint;
+    if (std::holds_alternative<Normal>(p.dist)) hint = "; truncate it with min and max";
+    c.error(n, path,
+            "out of range (got " + support_text(p) + ", expected values in [" +
+                format_number(range.lo) + ", " + format_number(range.hi) + "]" +
+                (range.unit.empty() ? "" : " " + range.unit) + hint + ")");
+    return std::nullopt;
+  }
+  if (range.integer) {
+    if (const auto* ch = std::get_if<Choice>(&p.dist)) {
+      for (double v : ch->values) {
+        if (std::floor(v) != v) {
+          c.error(n, path, "not a whole number (got " + format_number(v) +
+                               " among the choices, expected whole numbers)");
+          return std::nullopt;
+        }
+      }
+    }
+  }
+  return p;
+}
+
+/// Reads an optional field into `out` when present and valid.
+void read_param_field(Checker& c, const Fields& f, std::string_view key, const Range& range,
+                      Param& out) {
+  if (const YNode* v = f.get(key)) {
+    if (auto p = read_param(c, *v, f.sub(key), range)) out = std::move(*p);
+  }
+}
+
+/// Resolves a reference to a named agent or issue.
+std::optional<Ref> read_ref(Checker& c, const YNode& n, const std::string& path,
+                            const std::vector<std::string>& names, const std::string& what) {
+  auto s = c.string(n, path);
+  if (!s) return std::nullopt;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == *s) return Ref{*s, i, n.loc};
+  }
+  if (auto near = detail::closest_match(*s, names)) {
+    c.error(n, path, "unknown " + what + " (got " + in_quotes(*s) + ", did you mean \"" + *near + "\"?)");
+  } else {
+    c.error(n, path,
+            "unknown " + what + " (got " + in_quotes(*s) + ", expected one of " +
+                detail::join_alternatives(names) + ")");
+  }
+  return std::nullopt;
+}
+
+std::optional<std::size_t> find_name(const std::vector<std::string>& names, std::string_view s) {
+  auto it = std::find(names.begin(), names.end(), s);
+  if (it == names.end()) return std::nullopt;
+  return static_cast<std::size_t>(it - names.begin());
+}
+
+/// Reports a key naming an issue that does not exist.
+void unknown_name(Checker& c, const YNode& key, const std::string& path,
+                  const std::vector<std::string>& names, const std::string& what) {
+  if (auto near = detail::closest_match(key.scalar, names)) {
+    c.error(key, path, "unknown " + what + " (did you mean \"" + *near + "\"?)");
+  } else {
+    c.error(key, path,
+            "unknown " + what + " (got " + in_quotes(key.scalar) + ", expected one of " +
+                detail::join_alternatives(names) + ")");
+  }
+}
+
+Range issue_range(const Issue& issue) { return Range{issue.min, issue.max, false, issue.unit}; }
+
+// ---------------------------------------------------------------------------
+
+/// Everything needed while reading one scenario.
+class Loader {
+ public:
+  explicit Loader(Checker& c) : c_(c) {}
+
+  Scenario read(const YNode& root) {
+    Scenario s;
+    s.loc = root.loc;
+    Fields top(c_, root, "",
+               {"negsim", "name", "description", "sources", "seed", "rounds", "protocol",
+                "issues", "agents", "deals", "events"});
+    if (!top.is_map()) return s;
+
+    if (const YNode* v = top.require("negsim", "the format version, 1")) {
+      if (auto x = c_.number(*v, "negsim", Range{-kInf, kInf, true})) {
+        if (*x != kFormatVersion) {
+          c_.error(*v, "negsim",
+                   "unsupported format version (got " + v->scalar + ", expected " +
+                       std::to_string(kFormatVersion) + ")");
+        }
+      }
+    }
+    if (const YNode* v = top.require("name", "a short title for reports")) {
+      if (auto x = c_.string(*v, "name")) s.name = *x;
+    }
+    if (const YNode* v = top.get("description")) {
+      if (auto x = c_.string(*v, "description")) s.description = *x;
+    }
+    if (const YNode* v = top.get("sources")) s.sources = read_sources(*v);
+    if (const YNode* v = top.get("seed")) read_seed(*v, s.seed);
+    if (const YNode* v = top.get("rounds")) read_rounds(*v, s.rounds);
+    if (const YNode* v = top.get("protocol")) read_protocol(*v, s.protocol, s.rounds);
+
+    const YNode* issues = top.require("issues", "a mapping of issue names to issues");
+    if (issues) s.issues = read_issues(*issues);
+    const YNode* agents = top.require("agents", "a mapping of agent names to agents");
+    if (agents) s.agents = read_agents(*agents, s);
+    if (const YNode* v = top.get("deals")) read_deals(*v, s);
+    if (const YNode* v = top.get("events")) read_events(*v, s.events);
+    if (agents && agents->is_map()) check_cast(*agents, s);
+    return s;
+  }
+
+ private:
+  std::vector<Source> read_sources(const YNode& n) {
+    std::vector<Source> out;
+    if (!n.is_sequence()) {
+      c_.wrong_type(n, "sources", "a list of sources");
+      return out;
+    }
+    for (std::size_t i = 0; i < n.items.size(); ++i) {
+      const YNode& item = n.items[i];
+      const std::string path = join_path("sources", std::to_string(i));
+      Source src;
+      if (item.is_scalar()) {
+        src.cite = item.scalar;
+      } else {
+        Fields f(c_, item, path, {"id", "cite", "url", "quote"});
+        if (!f.is_map()) continue;
+        if (auto* v = f.get("id")) src.id = c_.string(*v, f.sub("id")).value_or("");
+        if (auto* v = f.require("cite", "the article, dataset or publisher")) {
+          src.cite = c_.string(*v, f.sub("cite")).value_or("");
+        }
+        if (auto* v = f.get("url")) src.url = c_.string(*v, f.sub("url")).value_or("");
+        if (auto* v = f.get("quote")) src.quote = c_.string(*v, f.sub("quote")).value_or("");
+      }
+      out.push_back(std::move(src));
+    }
+    return out;
+  }
+
+  void read_seed(const YNode& n, std::uint64_t& seed) {
+    const std::string expected = "a whole number in [0, 18446744073709551615]";
+    if (!n.is_scalar() || n.quoted) {
+      c_.wrong_type(n, "seed", expected);
+      return;
+    }
+    std::uint64_t x = 0;
+    const std::string& s = n.scalar;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), x);
+    if (ec == std::errc() && end == s.data() + s.size()) {
+      seed = x;
+      return;
+    }
+    if (parse_number(s)) {
+      c_.error(n, "seed", "out of range (got " + s + ", expected " + expected + ")");
+    } else {
+      c_.wrong_type(n, "seed", expected);
+    }
+  }
+
+  void read_rounds(const YNode& n, Rounds& rounds) {
+    Fields f(c_, n, "rounds", {"unit", "horizon"});
+    if (!f.is_map()) return;
+    if (auto* v = f.get("unit")) rounds.unit = c_.string(*v, f.sub("unit")).value_or(rounds.unit);
+    if (auto* v = f.get("horizon")) {
+      if (auto x = c_.number(*v, f.sub("horizon"), Range{1, kMaxHorizon, true})) {
+        rounds.horizon = static_cast<int>(*x);
+      }
+    }
+  }
+
+  void read_protocol(const YNode& n, Protocol& p, const Rounds& rounds) {
+    Fields f(c_, n, "protocol", {"rule", "walkout"});
+    if (!f.is_map()) return;
+    if (auto* v = f.get("rule")) {
+      if (auto s = c_.string(*v, f.sub("rule"))) {
+        if (*s == "nash") {
+          p.rule = TextRule::nash;
+        } else if (*s == "compromise") {
+          p.rule = TextRule::compromise;
+        } else {
+          c_.error(*v, f.sub("rule"),
+                   "unknown text rule (got " + in_quotes(*s) + ", expected nash or compromise)");
+        }
+      }
+    }
+    if (auto* v = f.get("walkout")) {
+      Fields w(c_, *v, f.sub("walkout"), {"patience", "hazard"});
+      if (w.is_map()) {
+        read_param_field(c_, w, "patience", Range{1, static_cast<double>(rounds.horizon), true},
+                         p.walkout_patience);
+        read_param_field(c_, w, "hazard", kProbability, p.walkout_hazard);
+      }
+    }
+  }
+
+  std::vector<Issue> read_issues(const YNode& n) {
+    std::vector<Issue> out;
+    for_each_named(c_, n, "issues", "issue names to issues",
+                   [&](const YNode& key, const YNode& value, const std::string& path) {
+                     Issue issue;
+                     issue.name = key.scalar;
+                     issue.loc = key.loc;
+                     Fields f(c_, value, path, {"unit", "range", "status_quo", "description"});
+                     if (!f.is_map()) {
+                       out.push_back(std::move(issue));
+                       return;
+                     }
+                     if (auto* v = f.require("unit", "the unit of the issue's values")) {
+                       issue.unit = c_.string(*v, f.sub("unit")).value_or("");
+                     }
+                     if (auto* v = f.get("description")) {
+                       issue.description = c_.string(*v, f.sub("description")).value_or("");
+                     }
+                     bool have_range = false;
+                     if (auto* v = f.require("range", "[min, max]")) {
+                       if (auto r = read_numbers(c_, *v, f.sub("range"), 2, "[min, max]")) {
+                         if ((*r)[0] >= (*r)[1]) {
+                           c_.error(*v, f.sub("range"),
+                                    "min >= max (got [" + format_number((*r)[0]) + ", " +
+                                        format_number((*r)[1]) + "], expected min < max)");
+                         } else {
+                           issue.min = (*r)[0];
+                           issue.max = (*r)[1];
+                           have_range = true;
+                         }
+                       }
+                     }
+                     issue.status_quo = issue.min;
+                     if (auto* v = f.get("status_quo")) {
+                       if (have_range) {
+                         if (auto x = c_.number(*v, f.sub("status_quo"), issue_range(issue))) {
+                           issue.status_quo = *x;
+                         }
+                       }
+                     }
+                     out.push_back(std::move(issue));
+                   });
+    if (out.empty() && n.is_map()) {
+      c_.error(n, "issues", "no issues (expected at least one)");
+    }
+    if (out.size() > kMaxIssues) {
+      c_.error(n, "issues",
+               "too many issues (got " + std::to_string(out.size()) + ", expected at most " +
+                   std::to_string(kMaxIssues) + ")");
+    }
+    return out;
+  }
+
+  std::vector<Agent> read_agents(const YNode& n, const Scenario& s) {
+    std::vector<Agent> out;
+    // Agent names first: references between agents may point forward.
+    agent_names_.clear();
+    agent_roles_.clear();
+    if (n.is_map()) {
+      std::set<std::string> seen;
+      for (const auto& [key, value] : n.entries) {
+        if (key.is_scalar() && seen.insert(key.scalar).second) {
+          agent_names_.push_back(key.scalar);
+          agent_roles_.push_back(peek_role(value));
+        }
+      }
+    }
+    for (const auto& issue : s.issues) issue_names_.push_back(issue.name);
+    for_each_named(c_, n, "agents", "agent names to agents",
+                   [&](const YNode& key, const YNode& value, const std::string& path) {
+                     out.push_back(read_agent(key, value, path, s));
+                   });
+    if (out.size() > kMaxAgents) {
+      c_.error(n, "agents",
+               "too many agents (got " + std::to_string(out.size()) + ", expected at most " +
+                   std::to_string(kMaxAgents) + ")");
+    }
+    return out;
+  }
+
+  static std::optional<Role> parse_role(std::string_view s) {
+    if (s == "principal") return Role::principal;
+    if (s == "spoiler") return Role::spoiler;
+    if (s == "enforcer") return Role::enforcer;
+    if (s == "mediator") return Role::mediator;
+    return std::nullopt;
+  }
+
+  static std::optional<Role> peek_role(const YNode& agent) {
+    const YNode* r = agent.is_map() ? agent.find("role") : nullptr;
+    if (!r || !r->is_scalar()) return std::nullopt;
+    return parse_role(r->scalar);
+  }
+
+  /// The keys each role reads; any other known agent key is a mistake.
+  static const std::vector<std::string>& role_keys(Role role) {
+    static const std::vector<std::string> kPrincipal{
+        "role",  "description", "capability", "risk",      "reservation",
+        "concession", "trust",  "ideal",      "salience",  "red_lines", "domestic"};
+    static const std::vector<std::string> kSpoiler{"role",  "description", "capability",
+                                                   "risk",  "ideal",       "salience",
+                                                   "influence", "strike"};
+    static const std::vector<std::string> kEnforcer{"role",  "description", "capability",
+                                                    "risk",  "ideal",       "salience",
+                                                    "influence", "snapback"};
+    static const std::vector<std::string> kMediator{"role", "description", "capability", "bias",
+                                                    "skill"};
+    switch (role) {
+      case Role::principal:
+        return kPrincipal;
+      case Role::spoiler:
+        return kSpoiler;
+      case Role::enforcer:
+        return kEnforcer;
+      case Role::mediator:
+        return kMediator;
+    }
+    return kPrincipal;
+  }
+
+  static std::string roles_using(const std::string& key) {
+    std::vector<std::string> roles;
+    for (Role r : {Role::principal, Role::spoiler, Role::enforcer, Role::mediator}) {
+      const auto& keys = role_keys(r);
+      if (std::find(keys.begin(), keys.end(), key) != keys.end()) roles.push_back(to_string(r));
+    }
+    return detail::join_alternatives(roles);
+  }
+
+  Agent read_agent(const YNode& key, const YNode& value, const std::string& path,
+                   const Scenario& s) {
+    Agent a;
+    a.name = key.scalar;
+    a.loc = key.loc;
+    const std::size_t n_issues = s.issues.size();
+    a.ideal.assign(n_issues, std::nullopt);
+    a.salience.assign(n_issues, Param(0.0));
+    a.red_lines.assign(n_issues, RedLine{});
+    for (std::size_t k = 0; k < n_issues; ++k) {
+      a.salience[k].loc = key.loc;
+    }
+    Fields f(c_, value, path,
+             {"role", "description", "capability", "risk", "reservation", "concession", "trust",
+              "ideal", "salience", "red_lines", "influence", "domestic", "strike", "snapback",
+              "bias", "skill"});
+    if (!f.is_map()) return a;
+
+    std::optional<Role> role;
+    if (auto* v = f.require("role", "principal, spoiler, enforcer or mediator")) {
+      if (auto r = c_.string(*v, f.sub("role"))) {
+        role = parse_role(*r);
+        if (!role) {
+          c_.error(*v, f.sub("role"),
+                   "unknown role (got " + in_quotes(*r) +
+                       ", expected principal, spoiler, enforcer or mediator)");
+        }
+      }
+    }
+    if (!role) return a;
+    a.role = *role;
+    const auto& allowed = role_keys(a.role);
+    for (const auto& [k, v] : value.entries) {
+      if (!k.is_scalar() || std::find(allowed.begin(), allowed.end(), k.scalar) != allowed.end()) {
+        continue;
+      }
+      const std::string users = roles_using(k.scalar);
+      if (!users.empty()) {
+        c_.error(k, f.sub(k.scalar),
+                 "not used by a " + std::string(to_string(a.role)) + " (applies to " + users +
+                     " agents)");
+      }
+    }
+    auto has = [&](const char* k) {
+      return std::find(allowed.begin(), allowed.end(), k) != allowed.end();
+    };
+
+    if (auto* v = f.get("description")) {
+      a.description = c_.string(*v, f.sub("description")).value_or("");
+    }
+    read_param_field(c_, f, "capability", kNonNegative, a.capability);
+    if (has("risk")) read_param_field(c_, f, "risk", Range{0.25, 4}, a.risk);
+    if (has("reservation")) read_param_field(c_, f, "reservation", kProbability, a.reservation);
+    if (has("concession")) read_param_field(c_, f, "concession", kProbability, a.concession);
+    if (has("trust")) read_param_field(c_, f, "trust", kProbability, a.trust);
+
+    if (has("ideal")) {
+      const YNode* ideal = a.role == Role::principal
+                               ? f.require("ideal", "a mapping of issue names to positions")
+                               : f.get("ideal");
+      if (ideal) read_ideal(*ideal, f.sub("ideal"), a, s);
+      const YNode* salience = f.require("salience", "a mapping of issue names to weights");
+      if (salience) read_salience(*salience, f.sub("salience"), a, s);
+    }
+    if (has("red_lines")) {
+      if (auto* v = f.get("red_lines")) read_red_lines(*v, f.sub("red_lines"), a, s);
+    }
+    if (has("influence")) {
+      if (auto* v = f.get("influence")) read_influence(*v, f.sub("influence"), a);
+    }
+    if (has("domestic")) {
+      if (auto* v = f.get("domestic")) read_domestic(*v, f.sub("domestic"), a, s);
+    }
+    if (has("strike")) {
+      if (auto* v = f.get("strike")) {
+        Strike strike;
+        Fields g(c_, *v, f.sub("strike"), {"base", "sensitivity", "breakdown"});
+        read_param_field(c_, g, "base", kProbability, strike.base);
+        read_param_field(c_, g, "sensitivity", Range{0, 10}, strike.sensitivity);
+        read_param_field(c_, g, "breakdown", kProbability, strike.breakdown);
+        a.strike = strike;
+      }
+    }
+    if (has("snapback")) {
+      if (auto* v = f.get("snapback")) read_snapback(*v, f.sub("snapback"), a, s);
+    }
+    if (has("bias")) {
+      if (auto* v = f.get("bias")) {
+        Fields g(c_, *v, f.sub("bias"), {"toward", "amount"});
+        if (g.is_map()) {
+          Bias bias;
+          if (auto* t = g.require("toward", "the name of a principal")) {
+            if (auto r = principal_ref(*t, g.sub("toward"), a.name)) bias.toward = *r;
+          }
+          read_param_field(c_, g, "amount", kProbability, bias.amount);
+          a.bias = bias;
+        }
+      }
+    }
+    if (has("skill")) read_param_field(c_, f, "skill", kProbability, a.skill);
+    return a;
+  }
+
+  void read_ideal(const YNode& n, const std::string& path, Agent& a, const Scenario& s) {
+    for_each_named(c_, n, path, "issue names to positions",
+                   [&](const YNode& key, const YNode& value, const std::string& sub) {
+                     auto k = find_name(issue_names_, key.scalar);
+                     if (!k) return unknown_name(c_, key, sub, issue_names_, "issue");
+                     if (auto p = read_param(c_, value, sub, issue_range(s.issues[*k]))) {
+                       a.ideal[*k] = *p;
+                     }
+                   });
+    if (a.role == Role::principal && n.is_map()) {
+      for (std::size_t k = 0; k < s.issues.size(); ++k) {
+        if (!n.find(s.issues[k].name)) {
+          c_.error(n, path,
+                   "missing ideal for issue \"" + s.issues[k].name +
+                       "\" (a principal needs a position on every issue)");
+        }
+      }
+    }
+  }
+
+  void read_salience(const YNode& n, const std::string& path, Agent& a, const Scenario&) {
+    bool any_positive = false;
+    const std::size_t before = c_.count();
+    for_each_named(c_, n, path, "issue names to weights",
+                   [&](const YNode& key, const YNode& value, const std::string& sub) {
+                     auto k = find_name(issue_names_, key.scalar);
+                     if (!k) return unknown_name(c_, key, sub, issue_names_, "issue");
+                     if (auto p = read_param(c_, value, sub, kNonNegative)) {
+                       a.salience[*k] = *p;
+                       if (p->support_max() > 0) any_positive = true;
+                       if (!a.ideal[*k] && p->support_max() > 0) {
+                         c_.error(key, sub,
+                                  "salience on an issue without an ideal (add ideal." +
+                                      key.scalar + " or drop this weight)");
+                       }
+                     }
+                   });
+    if (n.is_map() && !any_positive && c_.count() == before) {
+      c_.error(n, path, "all saliences are zero (expected at least one positive weight)");
+    }
+  }
+
+  void read_red_lines(const YNode& n, const std::string& path, Agent& a, const Scenario& s) {
+    for_each_named(
+        c_, n, path, "issue names to {min, max}",
+        [&](const YNode& key, const YNode& value, const std::string& sub) {
+          auto k = find_name(issue_names_, key.scalar);
+          if (!k) return unknown_name(c_, key, sub, issue_names_, "issue");
+          const Issue& issue = s.issues[*k];
+          Fields f(c_, value, sub, {"min", "max"});
+          if (!f.is_map()) return;
+          RedLine line;
+          if (auto* v = f.get("min")) line.min = c_.number(*v, f.sub("min"), issue_range(issue));
+          if (auto* v = f.get("max")) line.max = c_.number(*v, f.sub("max"), issue_range(issue));
+          if (!f.get("min") && !f.get("max")) {
+            c_.error(value, sub, "empty red line (expected min, max or both)");
+            return;
+          }
+          if (line.min && line.max && *line.min > *line.max) {
+            c_.error(value, sub,
+                     "min > max (got min " + format_number(*line.min) + ", max " +
+                         format_number(*line.max) + ", expected min <= max)");
+            return;
+          }
+          a.red_lines[*k] = line;
+          // An agent cannot rule out its own ideal.
+          if (const auto& ideal = a.ideal[*k]) {
+            const bool below = line.min && ideal->support_min() < *line.min;
+            const bool above = line.max && ideal->support_max() > *line.max;
+            if (below || above) {
+              c_.error(value, sub,
+                       "red line excludes the agent's own ideal (ideal " +
+                           (ideal->is_constant() ? format_number(ideal->value())
+                                                 : support_text(*ideal)) +
+                           ", red line " + (line.min ? ">= " + format_number(*line.min) : "") +
+                           (line.min && line.max ? " and " : "") +
+                           (line.max ? "<= " + format_number(*line.max) : "") + ")");
+            }
+          }
+        });
+  }
+
+  void read_influence(const YNode& n, const std::string& path, Agent& a) {
+    for_each_named(c_, n, path, "agent names to weights",
+                   [&](const YNode& key, const YNode& value, const std::string& sub) {
+                     auto target = principal_ref(key, sub, a.name);
+                     auto weight = read_param(c_, value, sub, kProbability);
+                     if (target && weight) a.influence.push_back(Influence{*target, *weight});
+                   });
+  }
+
+  void read_domestic(const YNode& n, const std::string& path, Agent& a, const Scenario& s) {
+    Fields f(c_, n, path, {"caps", "ratification", "pressure", "unrest", "leadership"});
+    if (!f.is_map()) return;
+    Domestic d;
+    if (auto* v = f.get("caps")) {
+      for_each_named(c_, *v, f.sub("caps"), "issue names to limits",
+                     [&](const YNode& key, const YNode& value, const std::string& sub) {
+                       auto k = find_name(issue_names_, key.scalar);
+                       if (!k) return unknown_name(c_, key, sub, issue_names_, "issue");
+                       if (auto p = read_param(c_, value, sub, issue_range(s.issues[*k]))) {
+                         d.caps.push_back(Cap{Ref{key.scalar, *k, key.loc}, *p});
+                       }
+                     });
+    }
+    read_param_field(c_, f, "ratification", kProbability, d.ratification);
+    read_param_field(c_, f, "pressure", kProbability, d.pressure);
+    read_param_field(c_, f, "unrest", kProbability, d.unrest);
+    read_param_field(c_, f, "leadership", kProbability, d.leadership);
+    a.domestic = std::move(d);
+  }
+
+  void read_snapback(const YNode& n, const std::string& path, Agent& a, const Scenario& s) {
+    Fields f(c_, n, path, {"deadline", "progress_below", "target"});
+    if (!f.is_map()) return;
+    Snapback sb;
+    read_param_field(c_, f, "deadline", Range{0, static_cast<double>(s.rounds.horizon), true},
+                     sb.deadline);
+    read_param_field(c_, f, "progress_below", kProbability, sb.progress_below);
+    if (auto* t = f.require("target", "the principal whose sanctions return")) {
+      if (auto r = principal_ref(*t, f.sub("target"), a.name)) sb.target = *r;
+    }
+    a.snapback = sb;
+  }
+
+  /// A reference to another agent that must be a principal.
+  std::optional<Ref> principal_ref(const YNode& n, const std::string& path,
+                                   const std::string& self) {
+    auto r = read_ref(c_, n, path, agent_names_, "agent");
+    if (!r) return std::nullopt;
+    if (r->name == self) {
+      c_.error(n, path, "an agent cannot refer to itself (got " + in_quotes(self) + ")");
+      return std::nullopt;
+    }
+    const auto role = agent_roles_[r->index];
+    if (role && *role != Role::principal) {
+      c_.error(n, path,
+               "not a principal (got " + in_quotes(r->name) + ", whose role is " +
+                   to_string(*role) + ")");
+      return std::nullopt;
+    }
+    return r;
+  }
+
+  void read_deals(const YNode& n, Scenario& s) {
+    Fields f(c_, n, "deals", {"interim"});
+    if (!f.is_map()) return;
+    const YNode* interim = f.get("interim");
+    if (!interim) return;
+    Fields g(c_, *interim, f.sub("interim"), {"issues"});
+    if (!g.is_map()) return;
+    const YNode* list = g.require("issues", "a list of the issues an interim deal settles");
+    if (!list) return;
+    if (!list->is_sequence() || list->items.empty()) {
+      c_.wrong_type(*list, g.sub("issues"), "a non-empty list of issue names");
+      return;
+    }
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < list->items.size(); ++i) {
+      const std::string sub = join_path(g.sub("issues"), std::to_string(i));
+      auto r = read_ref(c_, list->items[i], sub, issue_names_, "issue");
+      if (!r) continue;
+      if (!seen.insert(r->name).second) {
+        c_.error(list->items[i], sub, "issue listed twice (got " + in_quotes(r->name) + ")");
+        continue;
+      }
+      s.deals.interim.push_back(*r);
+    }
+    if (!s.issues.empty() && seen.size() == s.issues.size()) {
+      c_.error(*list, g.sub("issues"),
+               "an interim deal must leave at least one issue open (got all " +
+                   std::to_string(s.issues.size()) + " issues)");
+    }
+  }
+
+  void read_events(const YNode& n, Events& e) {
+    Fields f(c_, n, "events", {"strike", "snapback", "unrest", "leadership", "ratification"});
+    if (!f.is_map()) return;
+    if (auto* v = f.get("strike")) {
+      Fields g(c_, *v, f.sub("strike"), {"trust_shock"});
+      read_param_field(c_, g, "trust_shock", kProbability, e.strike_trust_shock);
+    }
+    if (auto* v = f.get("snapback")) {
+      Fields g(c_, *v, f.sub("snapback"), {"reservation_drop", "walkout_hazard"});
+      read_param_field(c_, g, "reservation_drop", kProbability, e.snapback_reservation_drop);
+      read_param_field(c_, g, "walkout_hazard", kProbability, e.snapback_walkout_hazard);
+    }
+    if (auto* v = f.get("unrest")) {
+      Fields g(c_, *v, f.sub("unrest"), {"pressure"});
+      read_param_field(c_, g, "pressure", kProbability, e.unrest_pressure);
+    }
+    if (auto* v = f.get("leadership")) {
+      Fields g(c_, *v, f.sub("leadership"), {"shift"});
+      read_param_field(c_, g, "shift", kProbability, e.leadership_shift);
+    }
+    if (auto* v = f.get("ratification")) {
+      Fields g(c_, *v, f.sub("ratification"), {"on_failure", "trust_shock"});
+      if (auto* o = g.get("on_failure")) {
+        if (auto str = c_.string(*o, g.sub("on_failure"))) {
+          if (*str == "resume") {
+            e.ratification_failure = RatificationFailure::resume;
+          } else if (*str == "phase") {
+            e.ratification_failure = RatificationFailure::phase;
+          } else {
+            c_.error(*o, g.sub("on_failure"),
+                     "unknown choice (got " + in_quotes(*str) + ", expected resume or phase)");
+          }
+        }
+      }
+      read_param_field(c_, g, "trust_shock", kProbability, e.ratification_trust_shock);
+    }
+  }
+
+  /// Whole-scenario checks: who is at the table.
+  void check_cast(const YNode& agents, const Scenario& s) {
+    std::size_t principals = 0, mediators = 0;
+    for (const auto& a : s.agents) {
+      principals += a.role == Role::principal;
+      mediators += a.role == Role::mediator;
+    }
+    if (s.agents.size() < 2) {
+      c_.error(agents, "agents",
+               "too few agents (got " + std::to_string(s.agents.size()) +
+                   ", expected at least 2)");
+    }
+    if (principals < 2) {
+      c_.error(agents, "agents",
+               "too few principals (got " + std::to_string(principals) +
+                   ", expected at least 2 agents with role: principal)");
+    }
+    if (mediators > 1) {
+      c_.error(agents, "agents",
+               "more than one mediator (got " + std::to_string(mediators) +
+                   ", expected at most 1)");
+    }
+  }
+
+  Checker& c_;
+  std::vector<std::string> issue_names_;
+  std::vector<std::string> agent_names_;
+  std::vector<std::optional<Role>> agent_roles_;
+};
+
+// ---------------------------------------------------------------------------
+// Overrides.
+
+std::vector<std::string> split_path(const Override& o) {
+  std::vector<std::string> parts;
+  std::string part;
+  for (char ch : o.path) {
+    if (ch == '.') {
+      parts.push_back(part);
+      part.clear();
+    } else {
+      part += ch;
+    }
+  }
+  parts.push_back(part);
+  for (const auto& p : parts) {
+    if (p.empty()) {
+      throw UsageError("--set " + o.text + ": empty segment in path \"" + o.path +
+                       "\" (expected names separated by single dots)");
+    }
+  }
+  return parts;
+}
+
+void apply_override(YNode& root, const Override& o, const detail::ParseLimits& limits) {
+  const std::vector<std::string> parts = split_path(o);
+  const SourceLoc where{"--set " + o.text, 0, 0};
+  YNode value = detail::parse_yaml_text(o.value, where.file, limits, false);
+  YNode* node = &root;
+  std::string walked;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const std::string& part = parts[i];
+    if (node->is_null()) {
+      node->kind = YNode::Kind::map;
+      node->loc = where;
+    }
+    YNode* next = nullptr;
+    if (node->is_map()) {
+      next = node->find(part);
+      if (!next) {
+        // A new key: validation reports it if it is not a field.
+        YNode key;
+        key.kind = YNode::Kind::scalar;
+        key.scalar = part;
+        key.loc = where;
+        YNode empty;
+        empty.loc = where;
+        node->entries.emplace_back(std::move(key), std::move(empty));
+        next = &node->entries.back().second;
+      }
+    } else if (node->is_sequence()) {
+      std::size_t index = 0;
+      auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), index);
+      if (ec != std::errc() || end != part.data() + part.size() || index >= node->items.size()) {
+        throw ScenarioError({Diagnostic{
+            where, join_path(walked, part),
+            "no such element (got " + in_quotes(part) + ", expected an index in [0, " +
+                std::to_string(node->items.size()) + ") of " + (walked.empty() ? "the file" : walked) +
+                ")"}});
+      }
+      next = &node->items[index];
+    } else {
+      throw ScenarioError({Diagnostic{
+          where, join_path(walked, part),
+          "cannot set a field inside " + (walked.empty() ? std::string("the file") : walked) +
+              " (got " + describe(*node) + ", expected a mapping)"}});
+    }
+    walked = join_path(walked, part);
+    node = next;
+  }
+  *node = std::move(value);
+}
+
+// ---------------------------------------------------------------------------
+// Writing. One ordered JSON value is built, then printed as JSON or YAML.
+
+using Json = nlohmann::ordered_json;
+
+template <class... Fs>
+struct Overloaded : Fs... {
+  using Fs::operator()...;
+};
+template <class... Fs>
+Overloaded(Fs...) -> Overloaded<Fs...>;
+
+Json param_json(const Param& p) {
+  return std::visit(
+      Overloaded{
+          [](const Constant& d) { return Json(d.value); },
+          [](const Uniform& d) { return Json{{"uniform", Json::array({d.min, d.max})}}; },
+          [](const Normal& d) {
+            Json body{{"mean", d.mean}, {"sd", d.sd}};
+            if (d.min) body["min"] = *d.min;
+            if (d.max) body["max"] = *d.max;
+            return Json{{"normal", body}};
+          },
+          [](const Beta& d) {
+            return Json{{"beta", Json{{"a", d.a}, {"b", d.b}, {"min", d.min}, {"max", d.max}}}};
+          },
+          [](const Triangular& d) {
+            return Json{{"triangular", Json::array({d.min, d.mode, d.max})}};
+          },
+          [](const Choice& d) {
+            if (d.weights.empty()) return Json{{"choice", d.values}};
+            return Json{{"choice", Json{{"values", d.values}, {"weights", d.weights}}}};
+          },
+      },
+      p.dist);
+}
+
+Json scenario_json(const Scenario& s) {
+  Json j;
+  j["negsim"] = s.version;
+  j["name"] = s.name;
+  if (!s.description.empty()) j["description"] = s.description;
+  if (!s.sources.empty()) {
+    Json sources = Json::array();
+    for (const auto& src : s.sources) {
+      Json o;
+      if (!src.id.empty()) o["id"] = src.id;
+      o["cite"] = src.cite;
+      if (!src.url.empty()) o["url"] = src.url;
+      if (!src.quote.empty()) o["quote"] = src.quote;
+      sources.push_back(o);
+    }
+    j["sources"] = sources;
+  }
+  j["seed"] = s.seed;
+  j["rounds"] = Json{{"unit", s.rounds.unit}, {"horizon", s.rounds.horizon}};
+  j["protocol"] = Json{{"rule", to_string(s.protocol.rule)},
+                       {"walkout",
+                        Json{{"patience", param_json(s.protocol.walkout_patience)},
+                             {"hazard", param_json(s.protocol.walkout_hazard)}}}};
+  Json issues = Json::object();
+  for (const auto& issue : s.issues) {
+    Json o{{"unit", issue.unit},
+           {"range", Json::array({issue.min, issue.max})},
+           {"status_quo", issue.status_quo}};
+    if (!issue.description.empty()) o["description"] = issue.description;
+    issues[issue.name] = o;
+  }
+  j["issues"] = issues;
+  Json agents = Json::object();
+  for (const auto& a : s.agents) {
+    Json o;
+    o["role"] = to_string(a.role);
+    if (!a.description.empty()) o["description"] = a.description;
+    o["capability"] = param_json(a.capability);
+    if (a.role == Role::mediator) {
+      if (a.bias) {
+        o["bias"] = Json{{"toward", a.bias->toward.name}, {"amount", param_json(a.bias->amount)}};
+      }
+      o["skill"] = param_json(a.skill);
+      agents[a.name] = o;
+      continue;
+    }
+    o["risk"] = param_json(a.risk);
+    if (a.role == Role::principal) {
+      o["reservation"] = param_json(a.reservation);
+      o["concession"] = param_json(a.concession);
+      o["trust"] = param_json(a.trust);
+    }
+    Json ideal = Json::object(), salience = Json::object(), red = Json::object();
+    for (std::size_t k = 0; k < s.issues.size(); ++k) {
+      const std::string& name = s.issues[k].name;
+      if (a.ideal[k]) ideal[name] = param_json(*a.ideal[k]);
+      salience[name] = param_json(a.salience[k]);
+      const RedLine& line = a.red_lines[k];
+      if (line.min || line.max) {
+        Json l = Json::object();
+        if (line.min) l["min"] = *line.min;
+        if (line.max) l["max"] = *line.max;
+        red[name] = l;
+      }
+    }
+    o["ideal"] = ideal;
+    o["salience"] = salience;
+    if (a.role == Role::principal && !red.empty()) o["red_lines"] = red;
+    if (!a.influence.empty()) {
+      Json inf = Json::object();
+      for (const auto& i : a.influence) inf[i.target.name] = param_json(i.weight);
+      o["influence"] = inf;
+    }
+    if (a.domestic) {
+      const Domestic& d = *a.domestic;
+      Json dj;
+      if (!d.caps.empty()) {
+        Json caps = Json::object();
+        for (const auto& cap : d.caps) caps[cap.issue.name] = param_json(cap.max);
+        dj["caps"] = caps;
+      }
+      dj["ratification"] = param_json(d.ratification);
+      dj["pressure"] = param_json(d.pressure);
+      dj["unrest"] = param_json(d.unrest);
+      dj["leadership"] = param_json(d.leadership);
+      o["domestic"] = dj;
+    }
+    if (a.strike) {
+      o["strike"] = Json{{"base", param_json(a.strike->base)},
+                         {"sensitivity", param_json(a.strike->sensitivity)},
+                         {"breakdown", param_json(a.strike->breakdown)}};
+    }
+    if (a.snapback) {
+      o["snapback"] = Json{{"deadline", param_json(a.snapback->deadline)},
+                           {"progress_below", param_json(a.snapback->progress_below)},
+                           {"target", a.snapback->target.name}};
+    }
+    agents[a.name] = o;
+  }
+  j["agents"] = agents;
+  Json deals = Json::object();
+  if (!s.deals.interim.empty()) {
+    Json list = Json::array();
+    for (const auto& r : s.deals.interim) list.push_back(r.name);
+    deals["interim"] = Json{{"issues", list}};
+  }
+  j["deals"] = deals;
+  const Events& e = s.events;
+  j["events"] = Json{
+      {"strike", Json{{"trust_shock", param_json(e.strike_trust_shock)}}},
+      {"snapback",
+       Json{{"reservation_drop", param_json(e.snapback_reservation_drop)},
+            {"walkout_hazard", param_json(e.snapback_walkout_hazard)}}},
+      {"unrest", Json{{"pressure", param_json(e.unrest_pressure)}}},
+      {"leadership", Json{{"shift", param_json(e.leadership_shift)}}},
+      {"ratification",
+       Json{{"on_failure", to_string(e.ratification_failure)},
+            {"trust_shock", param_json(e.ratification_trust_shock)}}},
+  };
+  return j;
+}
+
+bool plain_key(const std::string& k) {
+  return !k.empty() && std::all_of(k.begin(), k.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+  });
+}
+
+/// A name-like string that YAML reads back as the same string when unquoted
+/// (not a boolean, null or number in any YAML version).
+bool plain_string(const std::string& s) {
+  static const std::set<std::string> kReserved{"true", "false", "null", "yes", "no",
+                                               "on",   "off",   "y",    "n",   "nan", "inf"};
+  std::string lower(s);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return plain_key(s) && std::isalpha(static_cast<unsigned char>(s[0])) && !kReserved.count(lower);
+}
+
+std::string yaml_scalar(const Json& v) {
+  if (v.is_string()) {
+    const auto& s = v.get_ref<const std::string&>();
+    // Otherwise a JSON string, which is also a YAML double-quoted scalar.
+    return plain_string(s) ? s : v.dump();
+  }
+  if (v.is_number_float()) return format_number(v.get<double>());
+  return v.dump();
+}
+
+std::string yaml_key(const std::string& k) { return plain_key(k) ? k : Json(k).dump(); }
+
+std::string yaml_flow(const Json& v) {
+  if (v.is_object()) {
+    std::string out = "{";
+    bool first = true;
+    for (const auto& [k, x] : v.items()) {
+      if (!first) out += ", ";
+      first = false;
+      out += yaml_key(k) + ": " + yaml_flow(x);
+    }
+    return out + "}";
+  }
+  if (v.is_array()) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      if (i) out += ", ";
+      out += yaml_flow(v[i]);
+    }
+    return out + "]";
+  }
+  return yaml_scalar(v);
+}
+
+/// Block style for the first levels (sections, issues, agents, their fields),
+/// flow style below when it fits on a line.
+void yaml_block(const Json& v, int indent, int depth, std::string& out) {
+  const std::string pad(static_cast<std::size_t>(indent), ' ');
+  for (const auto& [k, x] : v.items()) {
+    const std::string head = pad + yaml_key(k) + ":";
+    const bool container = x.is_object() || x.is_array();
+    const bool empty = container && x.empty();
+    if (!container || empty) {
+      out += head + " " + yaml_flow(x) + "\n";
+      continue;
+    }
+    const std::string flow = yaml_flow(x);
+    const bool shallow = depth >= 2 || (x.is_array() && !x.empty() && !x.front().is_object());
+    if (shallow && head.size() + 1 + flow.size() <= 100) {
+      out += head + " " + flow + "\n";
+    } else if (x.is_array()) {
+      out += head + "\n";
+      for (const auto& item : x) {
+        if (item.is_object()) {
+          // The item's fields, indented under "- ", the first on the dash's line.
+          std::string inner;
+          yaml_block(item, indent + 4, depth + 1, inner);
+          inner.replace(0, static_cast<std::size_t>(indent) + 4, pad + "  - ");
+          out += inner;
+        } else {
+          out += pad + "  - " + yaml_flow(item) + "\n";
+        }
+      }
+    } else {
+      out += head + "\n";
+      yaml_block(x, indent + 2, depth + 1, out);
+    }
+  }
+}
+
+void sort_by_position(std::vector<Diagnostic>& diagnostics) {
+  // File positions first, in reading order; command-line values after them.
+  std::stable_sort(diagnostics.begin(), diagnostics.end(),
+                   [](const Diagnostic& a, const Diagnostic& b) {
+                     const bool a_cli = a.loc.line == 0, b_cli = b.loc.line == 0;
+                     if (a_cli != b_cli) return b_cli;
+                     if (a.loc.line != b.loc.line) return a.loc.line < b.loc.line;
+                     return a.loc.column < b.loc.column;
+                   });
+}
+
+Scenario load_tree(YNode root, const LoadOptions& options) {
+  for (const auto& o : options.overrides) apply_override(root, o, options.limits);
+  Checker checker;
+  Loader loader(checker);
+  Scenario s = loader.read(root);
+  if (!checker.ok()) {
+    sort_by_position(checker.diagnostics());
+    throw ScenarioError(std::move(checker.diagnostics()));
+  }
+  return s;
+}
+
+}  // namespace
+
+Override parse_override(std::string_view arg) {
+  const auto eq = arg.find('=');
+  if (eq == std::string_view::npos) {
+    throw UsageError("--set " + std::string(arg) +
+                     ": expected path=value (for example agents.us.trust=0.4)");
+  }
+  Override o{std::string(arg.substr(0, eq)), std::string(arg.substr(eq + 1)), std::string(arg)};
+  if (o.path.empty()) {
+    throw UsageError("--set " + o.text + ": missing path before '=' (for example agents.us.trust=0.4)");
+  }
+  split_path(o);  // reports empty segments now, before any file is read
+  return o;
+}
+
+Scenario load_scenario(const std::string& path, const LoadOptions& options) {
+  return load_tree(detail::parse_yaml_file(path, options.limits), options);
+}
+
+Scenario load_scenario_text(std::string_view yaml, const std::string& origin,
+                            const LoadOptions& options) {
+  YNode root = detail::parse_yaml_text(yaml, origin, options.limits, true);
+  if (root.is_null()) {
+    throw ScenarioError({Diagnostic{SourceLoc{origin, 1, 1}, "",
+                                    "file is empty (expected a scenario mapping)"}});
+  }
+  return load_tree(std::move(root), options);
+}
+
+std::string to_json(const Scenario& scenario) { return scenario_json(scenario).dump(2) + "\n"; }
+
+std::string to_yaml(const Scenario& scenario) {
+  std::string out = "# Resolved by negsim: every default filled in, every override applied.\n";
+  yaml_block(scenario_json(scenario), 0, 0, out);
+  return out;
+}
+
+}  // namespace negsim

@@ -1,0 +1,150 @@
+#include "negsim/detail/yaml_tree.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <system_error>
+
+namespace negsim::detail {
+namespace {
+
+[[noreturn]] void fail(SourceLoc loc, std::string message) {
+  throw ScenarioError({Diagnostic{std::move(loc), "", std::move(message)}});
+}
+
+class Converter {
+ public:
+  Converter(std::string origin, const ParseLimits& limits, bool located)
+      : origin_(std::move(origin)), limits_(limits), located_(located) {}
+
+  SourceLoc loc_of(const YAML::Mark& m, const SourceLoc& fallback) const {
+    if (!located_) return SourceLoc{origin_, 0, 0};
+    if (m.is_null() || m.line < 0) return fallback;
+    return SourceLoc{origin_, m.line + 1, m.column + 1};
+  }
+
+  YNode convert(const YAML::Node& n, const SourceLoc& fallback, std::size_t depth) {
+    YNode out;
+    out.loc = loc_of(n.Mark(), fallback);
+    if (++nodes_ > limits_.max_nodes) {
+      fail(out.loc, "document expands to more than " + std::to_string(limits_.max_nodes) +
+                        " values (are YAML aliases expanding exponentially?)");
+    }
+    if (depth > limits_.max_depth) {
+      fail(out.loc, "nesting deeper than " + std::to_string(limits_.max_depth) + " levels");
+    }
+    switch (n.Type()) {
+      case YAML::NodeType::Undefined:
+      case YAML::NodeType::Null:
+        out.kind = YNode::Kind::null;
+        break;
+      case YAML::NodeType::Scalar:
+        out.kind = YNode::Kind::scalar;
+        out.scalar = n.Scalar();
+        // yaml-cpp tags plain scalars "?" and quoted or block scalars "!".
+        out.quoted = n.Tag() == "!";
+        break;
+      case YAML::NodeType::Sequence:
+        out.kind = YNode::Kind::sequence;
+        out.items.reserve(n.size());
+        for (const auto& item : n) out.items.push_back(convert(item, out.loc, depth + 1));
+        break;
+      case YAML::NodeType::Map:
+        out.kind = YNode::Kind::map;
+        for (const auto& kv : n) {
+          YNode key = convert(kv.first, out.loc, depth + 1);
+          YNode value = convert(kv.second, key.loc, depth + 1);
+          out.entries.emplace_back(std::move(key), std::move(value));
+        }
+        break;
+    }
+    return out;
+  }
+
+ private:
+  std::string origin_;
+  ParseLimits limits_;
+  bool located_;
+  std::size_t nodes_ = 0;
+};
+
+}  // namespace
+
+const YNode* YNode::find(std::string_view key) const {
+  for (const auto& [k, v] : entries) {
+    if (k.is_scalar() && k.scalar == key) return &v;
+  }
+  return nullptr;
+}
+
+YNode* YNode::find(std::string_view key) {
+  return const_cast<YNode*>(static_cast<const YNode&>(*this).find(key));
+}
+
+YNode parse_yaml_text(std::string_view text, const std::string& origin, const ParseLimits& limits,
+                      bool located) {
+  std::vector<YAML::Node> docs;
+  try {
+    docs = YAML::LoadAll(std::string(text));
+  } catch (const YAML::ParserException& e) {
+    SourceLoc loc{origin, located ? e.mark.line + 1 : 0, located ? e.mark.column + 1 : 0};
+    fail(loc, "malformed YAML: " + e.msg);
+  } catch (const YAML::Exception& e) {
+    fail(SourceLoc{origin, 0, 0}, std::string("malformed YAML: ") + e.what());
+  }
+  SourceLoc start{origin, located ? 1 : 0, located ? 1 : 0};
+  if (docs.empty()) return YNode{YNode::Kind::null, "", false, start, {}, {}};
+  if (docs.size() > 1) {
+    Converter c(origin, limits, located);
+    fail(c.loc_of(docs[1].Mark(), start),
+         "more than one YAML document (got " + std::to_string(docs.size()) +
+             ", expected one scenario per file)");
+  }
+  Converter converter(origin, limits, located);
+  return converter.convert(docs.front(), start, 0);
+}
+
+YNode parse_yaml_file(const std::string& path, const ParseLimits& limits) {
+  namespace fs = std::filesystem;
+  SourceLoc where{path, 0, 0};
+  std::error_code ec;
+  const auto status = fs::status(path, ec);
+  if (ec || !fs::exists(status)) fail(where, "file does not exist");
+  if (fs::is_directory(status)) fail(where, "is a directory, not a scenario file");
+  if (!fs::is_regular_file(status)) fail(where, "is not a regular file");
+  const auto size = fs::file_size(path, ec);
+  if (!ec && size > limits.max_file_bytes) {
+    fail(where, "file too large (got " + std::to_string(size) + " bytes, expected at most " +
+                    std::to_string(limits.max_file_bytes) + ")");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail(where, "cannot be read: " + std::error_code(errno, std::generic_category()).message());
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  if (in.bad()) fail(where, "read error");
+  const std::string text = buf.str();
+  YNode root = parse_yaml_text(text, path, limits, true);
+  if (root.is_null()) fail(SourceLoc{path, 1, 1}, "file is empty (expected a scenario mapping)");
+  return root;
+}
+
+std::string describe(const YNode& node) {
+  switch (node.kind) {
+    case YNode::Kind::null:
+      return "nothing";
+    case YNode::Kind::sequence:
+      return "a list";
+    case YNode::Kind::map:
+      return "a mapping";
+    case YNode::Kind::scalar:
+      break;
+  }
+  std::string text = node.scalar;
+  if (text.size() > 40) text = text.substr(0, 37) + "...";
+  if (node.quoted) return "\"" + text + "\"";
+  return text;
+}
+
+}  // namespace negsim::detail
