@@ -54,10 +54,10 @@ int validate(const std::vector<std::string>& args, std::ostream& out, std::ostre
       "and prints the scenario as negsim will run it: defaults filled in, overrides applied.\n"
       "Exit code 0 when valid, 1 when not, 2 on a bad command line.\n\nOptions");
   std::string format = "yaml";
-  desc.add_options()                                           //
-      ("help,h", "show this help")                             //
-      ("file", po::value<std::string>()->value_name("FILE"),   //
-       "the scenario file (YAML)")                             //
+  desc.add_options()                                          //
+      ("help,h", "show this help")                            //
+      ("file", po::value<std::string>()->value_name("FILE"),  //
+       "the scenario file (YAML)")                            //
       ("set,s", po::value<std::vector<std::string>>()->value_name("PATH=VALUE")->composing(),
        "override a field before validation, e.g. --set agents.us.trust=0.4 or "
        "--set 'agents.us.trust={uniform: [0.2, 0.4]}'; repeatable")  //
@@ -126,14 +126,15 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     std::vector<std::string> names;
     for (const auto& c : commands()) {
       if (c.name == command) {
-        return c.run(std::vector<std::string>(args.begin() + static_cast<std::ptrdiff_t>(i) + 1,
-                                              args.end()),
-                     out, err);
+        return c.run(
+            std::vector<std::string>(args.begin() + static_cast<std::ptrdiff_t>(i) + 1, args.end()),
+            out, err);
       }
       names.push_back(c.name);
     }
     std::string hint;
-    if (auto near = detail::closest_match(command, names)) hint = " (did you mean \"" + *near + "\"?)";
+    if (auto near = detail::closest_match(command, names))
+      hint = " (did you mean \"" + *near + "\"?)";
     const std::string unknown = command;
     command.clear();
     throw UsageError("unknown command \"" + unknown + "\"" + hint);

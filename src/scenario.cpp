@@ -41,35 +41,33 @@ ScenarioError::ScenarioError(std::vector<Diagnostic> diagnostics)
     : std::runtime_error(join_messages(diagnostics)), diagnostics_(std::move(diagnostics)) {}
 
 double Param::support_min() const {
-  return std::visit(Overloaded{
-                        [](const Constant& d) { return d.value; },
-                        [](const Uniform& d) { return d.min; },
-                        [](const Normal& d) { return d.min.value_or(-kInf); },
-                        [](const Beta& d) { return d.min; },
-                        [](const Triangular& d) { return d.min; },
-                        [](const Choice& d) {
-                          return d.values.empty()
-                                     ? kInf
-                                     : *std::min_element(d.values.begin(), d.values.end());
-                        },
-                    },
-                    dist);
+  return std::visit(
+      Overloaded{
+          [](const Constant& d) { return d.value; },
+          [](const Uniform& d) { return d.min; },
+          [](const Normal& d) { return d.min.value_or(-kInf); },
+          [](const Beta& d) { return d.min; },
+          [](const Triangular& d) { return d.min; },
+          [](const Choice& d) {
+            return d.values.empty() ? kInf : *std::min_element(d.values.begin(), d.values.end());
+          },
+      },
+      dist);
 }
 
 double Param::support_max() const {
-  return std::visit(Overloaded{
-                        [](const Constant& d) { return d.value; },
-                        [](const Uniform& d) { return d.max; },
-                        [](const Normal& d) { return d.max.value_or(kInf); },
-                        [](const Beta& d) { return d.max; },
-                        [](const Triangular& d) { return d.max; },
-                        [](const Choice& d) {
-                          return d.values.empty()
-                                     ? -kInf
-                                     : *std::max_element(d.values.begin(), d.values.end());
-                        },
-                    },
-                    dist);
+  return std::visit(
+      Overloaded{
+          [](const Constant& d) { return d.value; },
+          [](const Uniform& d) { return d.max; },
+          [](const Normal& d) { return d.max.value_or(kInf); },
+          [](const Beta& d) { return d.max; },
+          [](const Triangular& d) { return d.max; },
+          [](const Choice& d) {
+            return d.values.empty() ? -kInf : *std::max_element(d.values.begin(), d.values.end());
+          },
+      },
+      dist);
 }
 
 const char* Param::kind_name() const {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -24,6 +25,19 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr std::size_t kMaxIssues = 16;
 constexpr std::size_t kMaxAgents = 32;
 constexpr int kMaxHorizon = 100'000;
+
+/// "first defined at line 3", or the column when both are on one line.
+std::string first_defined(const SourceLoc& first, const SourceLoc& again) {
+  if (first.line == again.line) return "first defined at column " + std::to_string(first.column);
+  return "first defined at line " + std::to_string(first.line);
+}
+
+/// "a principal", "an enforcer".
+std::string with_article(std::string_view noun) {
+  const bool vowel =
+      !noun.empty() && std::string_view("aeiou").find(noun[0]) != std::string_view::npos;
+  return (vowel ? "an " : "a ") + std::string(noun);
+}
 
 std::string join_path(const std::string& path, std::string_view key) {
   return path.empty() ? std::string(key) : path + "." + std::string(key);
@@ -69,8 +83,8 @@ const Range kAnyNumber{};
 /// Parses a plain YAML 1.2 number; nullopt when the text is not one.
 /// Infinities and NaN (".inf", ".nan") parse, so they can be rejected by name.
 std::optional<double> parse_number(std::string_view s) {
-  static const std::set<std::string_view> kPosInf{".inf", ".Inf", ".INF", "+.inf", "+.Inf",
-                                                  "+.INF"};
+  static const std::set<std::string_view> kPosInf{".inf",  ".Inf",  ".INF",
+                                                  "+.inf", "+.Inf", "+.INF"};
   static const std::set<std::string_view> kNegInf{"-.inf", "-.Inf", "-.INF"};
   static const std::set<std::string_view> kNan{".nan", ".NaN", ".NAN"};
   if (kPosInf.count(s)) return kInf;
@@ -78,7 +92,10 @@ std::optional<double> parse_number(std::string_view s) {
   if (kNan.count(s)) return std::numeric_limits<double>::quiet_NaN();
   if (s.empty()) return std::nullopt;
   std::string_view body = s;
-  if (body.front() == '+') body.remove_prefix(1);
+  if (body.front() == '+') {
+    body.remove_prefix(1);
+    if (!body.empty() && body.front() == '-') return std::nullopt;  // "+-1" is not a number
+  }
   // from_chars also takes "inf" and "nan", which YAML reads as strings.
   if (body.empty() || !(std::isdigit(static_cast<unsigned char>(body.front())) ||
                         body.front() == '.' || body.front() == '-')) {
@@ -87,7 +104,11 @@ std::optional<double> parse_number(std::string_view s) {
   double x = 0;
   auto [end, ec] = std::from_chars(body.data(), body.data() + body.size(), x);
   if (end != body.data() + body.size()) return std::nullopt;
-  if (ec == std::errc::result_out_of_range) return body.front() == '-' ? -kInf : kInf;
+  if (ec == std::errc::result_out_of_range) {
+    // Too large is infinite (and rejected as such); too small is zero.
+    const std::string text(body);
+    return std::strtod(text.c_str(), nullptr);
+  }
   if (ec != std::errc()) return std::nullopt;
   return x;
 }
@@ -151,11 +172,11 @@ class Checker {
   /// A name of an issue or agent: usable in paths and on the command line.
   bool valid_name(const YNode& key, const std::string& path) {
     const std::string& s = key.scalar;
-    const bool ok =
-        key.is_scalar() && !s.empty() && std::isalpha(static_cast<unsigned char>(s[0])) &&
-        std::all_of(s.begin(), s.end(), [](char c) {
-          return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
-        });
+    const bool ok = key.is_scalar() && !s.empty() &&
+                    std::isalpha(static_cast<unsigned char>(s[0])) &&
+                    std::all_of(s.begin(), s.end(), [](char c) {
+                      return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+                    });
     if (!ok) {
       error(key, path,
             "invalid name (got " + describe(key) +
@@ -172,26 +193,32 @@ class Checker {
 /// and unknown keys (with a suggestion) when constructed.
 class Fields {
  public:
-  Fields(Checker& c, const YNode& node, std::string path, std::vector<std::string> allowed)
-      : checker_(c), node_(node), path_(std::move(path)), allowed_(std::move(allowed)) {
+  /// `suggest` narrows "did you mean" to the keys that apply here (an
+  /// agent's role), when they are fewer than those merely recognised.
+  Fields(Checker& c, const YNode& node, std::string path, std::vector<std::string> allowed,
+         const std::vector<std::string>* suggest = nullptr)
+      : checker_(c),
+        node_(node),
+        path_(std::move(path)),
+        allowed_(std::move(allowed)),
+        suggest_(suggest ? *suggest : allowed_) {
     if (!node.is_map()) {
       checker_.wrong_type(node, path_, "a mapping with keys " + list_keys());
       return;
     }
-    std::map<std::string, int> seen;
+    std::map<std::string, SourceLoc> seen;
     for (const auto& [key, value] : node.entries) {
       if (!key.is_scalar()) {
         checker_.error(key, path_, "a key must be a plain name (got " + describe(key) + ")");
         continue;
       }
       const std::string sub = join_path(path_, key.scalar);
-      if (auto [it, fresh] = seen.emplace(key.scalar, key.loc.line); !fresh) {
-        checker_.error(key, sub,
-                       "duplicate key (first defined at line " + std::to_string(it->second) + ")");
+      if (auto [it, fresh] = seen.emplace(key.scalar, key.loc); !fresh) {
+        checker_.error(key, sub, "duplicate key (" + first_defined(it->second, key.loc) + ")");
         continue;
       }
       if (std::find(allowed_.begin(), allowed_.end(), key.scalar) == allowed_.end()) {
-        unknown_key(key, sub);
+        if (auto near = unknown_key(key, sub)) suggested_.insert(*near);
       }
     }
   }
@@ -213,21 +240,25 @@ class Fields {
   /// The value of a required key, or nullptr after reporting it missing.
   const YNode* require(std::string_view key, const std::string& expected) {
     const YNode* v = get(key);
-    if (!v && is_map()) {
-      checker_.error(node_, path_,
-                     "missing required field \"" + std::string(key) + "\" (expected " +
-                         expected + ")");
+    // A misspelt key was reported with this one as its suggestion already.
+    if (!v && is_map() && !suggested_.count(std::string(key))) {
+      checker_.error(
+          node_, path_,
+          "missing required field \"" + std::string(key) + "\" (expected " + expected + ")");
     }
     return v;
   }
 
  private:
-  void unknown_key(const YNode& key, const std::string& sub) {
-    if (auto near = detail::closest_match(key.scalar, allowed_)) {
+  std::optional<std::string> unknown_key(const YNode& key, const std::string& sub) {
+    auto near = detail::closest_match(key.scalar, suggest_);
+    if (near) {
       checker_.error(key, sub, "unknown key (did you mean \"" + *near + "\"?)");
     } else {
-      checker_.error(key, sub, "unknown key (expected one of " + list_keys() + ")");
+      checker_.error(key, sub,
+                     "unknown key (expected one of " + detail::join_alternatives(suggest_) + ")");
     }
+    return near;
   }
   std::string list_keys() const { return detail::join_alternatives(allowed_); }
 
@@ -235,23 +266,25 @@ class Fields {
   const YNode& node_;
   std::string path_;
   std::vector<std::string> allowed_;
+  std::vector<std::string> suggest_;
+  std::set<std::string> suggested_;
 };
 
 /// Calls f(key, value, path) for each entry of a mapping keyed by names,
 /// reporting a non-mapping, invalid names and duplicates (seen once only).
 template <class F>
-void for_each_named(Checker& c, const YNode& node, const std::string& path,
-                    const std::string& what, F&& f) {
+void for_each_named(Checker& c, const YNode& node, const std::string& path, const std::string& what,
+                    F&& f) {
   if (!node.is_map()) {
     c.wrong_type(node, path, "a mapping of " + what);
     return;
   }
-  std::map<std::string, int> seen;
+  std::map<std::string, SourceLoc> seen;
   for (const auto& [key, value] : node.entries) {
     const std::string sub = key.is_scalar() ? join_path(path, key.scalar) : path;
     if (!c.valid_name(key, sub)) continue;
-    if (auto [it, fresh] = seen.emplace(key.scalar, key.loc.line); !fresh) {
-      c.error(key, sub, "duplicate key (first defined at line " + std::to_string(it->second) + ")");
+    if (auto [it, fresh] = seen.emplace(key.scalar, key.loc); !fresh) {
+      c.error(key, sub, "duplicate key (" + first_defined(it->second, key.loc) + ")");
       continue;
     }
     f(key, value, sub);
@@ -259,13 +292,13 @@ void for_each_named(Checker& c, const YNode& node, const std::string& path,
 }
 
 /// Reads a distribution's numeric arguments given as a list.
-std::optional<std::vector<double>> read_numbers(Checker& c, const YNode& n,
-                                                const std::string& path, std::size_t count,
-                                                const std::string& shape) {
+std::optional<std::vector<double>> read_numbers(Checker& c, const YNode& n, const std::string& path,
+                                                std::size_t count, const std::string& shape) {
   if (!n.is_sequence() || (count > 0 && n.items.size() != count) || n.items.empty()) {
-    c.error(n, path, "wrong shape (got " + describe(n) +
-                         (n.is_sequence() ? " of " + std::to_string(n.items.size()) : "") +
-                         ", expected " + shape + ")");
+    c.error(n, path,
+            "wrong shape (got " + describe(n) +
+                (n.is_sequence() ? " of " + std::to_string(n.items.size()) : "") + ", expected " +
+                shape + ")");
     return std::nullopt;
   }
   std::vector<double> out;
@@ -309,11 +342,12 @@ std::optional<Param> read_param(Checker& c, const YNode& n, const std::string& p
     return std::nullopt;
   }
   if (n.entries.size() != 1 || !n.entries.front().first.is_scalar()) {
-    std::vector<std::string> keys;
-    for (const auto& [k, v] : n.entries) keys.push_back(describe(k));
+    std::string keys;
+    for (const auto& [k, v] : n.entries) keys += (keys.empty() ? "" : ", ") + describe(k);
     c.error(n, path,
-            "a distribution has exactly one kind (got " + detail::join_alternatives(keys) +
-                ", expected one of " + detail::join_alternatives(kDistributionKinds) + ")");
+            "a distribution has exactly one kind (got " + std::to_string(n.entries.size()) +
+                " keys: " + keys + ", expected one of " +
+                detail::join_alternatives(kDistributionKinds) + ")");
     return std::nullopt;
   }
   const auto& [key, body] = n.entries.front();
@@ -338,8 +372,8 @@ std::optional<Param> read_param(Checker& c, const YNode& n, const std::string& p
     const double lo = (*v)[0], mode = (*v)[1], hi = (*v)[2];
     if (!(lo <= mode && mode <= hi) || lo == hi) {
       c.error(body, sub,
-              "points out of order (got [" + format_number(lo) + ", " + format_number(mode) +
-                  ", " + format_number(hi) + "], expected min <= mode <= max with min < max)");
+              "points out of order (got [" + format_number(lo) + ", " + format_number(mode) + ", " +
+                  format_number(hi) + "], expected min <= mode <= max with min < max)");
       return std::nullopt;
     }
     p.dist = Triangular{lo, mode, hi};
@@ -356,14 +390,21 @@ std::optional<Param> read_param(Checker& c, const YNode& n, const std::string& p
     const Range shape_range = normal ? kNonNegative : Range{0, kInf};
     if (auto* v = f.require(k2, shape_range.describe())) p2 = c.number(*v, f.sub(k2), shape_range);
     if (!normal && p1 && *p1 <= 0) {
-      c.error(*f.get(k1), f.sub(k1), "out of range (got " + format_number(*p1) + ", expected a number > 0)");
+      c.error(*f.get(k1), f.sub(k1),
+              "out of range (got " + format_number(*p1) + ", expected a number > 0)");
     }
     if (!normal && p2 && *p2 <= 0) {
-      c.error(*f.get(k2), f.sub(k2), "out of range (got " + format_number(*p2) + ", expected a number > 0)");
+      c.error(*f.get(k2), f.sub(k2),
+              "out of range (got " + format_number(*p2) + ", expected a number > 0)");
     }
     if (auto* v = f.get("min")) lo = c.number(*v, f.sub("min"));
     if (auto* v = f.get("max")) hi = c.number(*v, f.sub("max"));
     if (c.count() != before) return std::nullopt;
+    // A beta's missing bound is its default (0 or 1), so check it with that.
+    if (!normal) {
+      lo = lo.value_or(0.0);
+      hi = hi.value_or(1.0);
+    }
     if (lo && hi && !(*lo < *hi)) {
       c.error(body, sub,
               "min >= max (got min " + format_number(*lo) + ", max " + format_number(*hi) +
@@ -373,7 +414,7 @@ std::optional<Param> read_param(Checker& c, const YNode& n, const std::string& p
     if (normal) {
       p.dist = Normal{*p1, *p2, lo, hi};
     } else {
-      p.dist = Beta{*p1, *p2, lo.value_or(0.0), hi.value_or(1.0)};
+      p.dist = Beta{*p1, *p2, *lo, *hi};
     }
   } else if (kind == "choice") {
     Choice choice;
@@ -396,7 +437,8 @@ std::optional<Param> read_param(Checker& c, const YNode& n, const std::string& p
             }
             total += (*ws)[i];
           }
-          if (total <= 0) c.error(*w, f.sub("weights"), "weights sum to zero (expected a positive sum)");
+          if (total <= 0)
+            c.error(*w, f.sub("weights"), "weights sum to zero (expected a positive sum)");
         }
       }
     } else if (auto xs = read_numbers(c, body, sub, 0, "a non-empty list of numbers")) {
@@ -422,15 +464,16 @@ std::optional<Param> read_param(Checker& c, const YNode& n, const std::string& p
     c.error(n, path,
             "out of range (got " + support_text(p) + ", expected values in [" +
                 format_number(range.lo) + ", " + format_number(range.hi) + "]" +
-                (range.unit.empty() ? "" : " " + range.unit) + hint + ")");
+                (range.unit.empty() ? "" : " (" + range.unit + ")") + hint + ")");
     return std::nullopt;
   }
   if (range.integer) {
     if (const auto* ch = std::get_if<Choice>(&p.dist)) {
       for (double v : ch->values) {
         if (std::floor(v) != v) {
-          c.error(n, path, "not a whole number (got " + format_number(v) +
-                               " among the choices, expected whole numbers)");
+          c.error(n, path,
+                  "not a whole number (got " + format_number(v) +
+                      " among the choices, expected whole numbers)");
           return std::nullopt;
         }
       }
@@ -456,7 +499,8 @@ std::optional<Ref> read_ref(Checker& c, const YNode& n, const std::string& path,
     if (names[i] == *s) return Ref{*s, i, n.loc};
   }
   if (auto near = detail::closest_match(*s, names)) {
-    c.error(n, path, "unknown " + what + " (got " + in_quotes(*s) + ", did you mean \"" + *near + "\"?)");
+    c.error(n, path,
+            "unknown " + what + " (got " + in_quotes(*s) + ", did you mean \"" + *near + "\"?)");
   } else {
     c.error(n, path,
             "unknown " + what + " (got " + in_quotes(*s) + ", expected one of " +
@@ -483,8 +527,6 @@ void unknown_name(Checker& c, const YNode& key, const std::string& path,
   }
 }
 
-Range issue_range(const Issue& issue) { return Range{issue.min, issue.max, false, issue.unit}; }
-
 // ---------------------------------------------------------------------------
 
 /// Everything needed while reading one scenario.
@@ -496,8 +538,8 @@ class Loader {
     Scenario s;
     s.loc = root.loc;
     Fields top(c_, root, "",
-               {"negsim", "name", "description", "sources", "seed", "rounds", "protocol",
-                "issues", "agents", "deals", "events"});
+               {"negsim", "name", "description", "sources", "seed", "rounds", "protocol", "issues",
+                "agents", "deals", "events"});
     if (!top.is_map()) return s;
 
     if (const YNode* v = top.require("negsim", "the format version, 1")) {
@@ -526,7 +568,7 @@ class Loader {
     if (agents) s.agents = read_agents(*agents, s);
     if (const YNode* v = top.get("deals")) read_deals(*v, s);
     if (const YNode* v = top.get("events")) read_events(*v, s.events);
-    if (agents && agents->is_map()) check_cast(*agents, s);
+    if (agents && agents->is_map()) check_cast(*agents);
     return s;
   }
 
@@ -571,8 +613,11 @@ class Loader {
       seed = x;
       return;
     }
-    if (parse_number(s)) {
-      c_.error(n, "seed", "out of range (got " + s + ", expected " + expected + ")");
+    if (auto number = parse_number(s)) {
+      const bool whole = std::isfinite(*number) && std::floor(*number) == *number;
+      c_.error(n, "seed",
+               std::string(whole ? "out of range" : "not a whole number") + " (got " + s +
+                   ", expected " + expected + ")");
     } else {
       c_.wrong_type(n, "seed", expected);
     }
@@ -643,6 +688,7 @@ class Loader {
                            issue.min = (*r)[0];
                            issue.max = (*r)[1];
                            have_range = true;
+                           valid_ranges_.insert(issue.name);
                          }
                        }
                      }
@@ -711,14 +757,12 @@ class Loader {
   /// The keys each role reads; any other known agent key is a mistake.
   static const std::vector<std::string>& role_keys(Role role) {
     static const std::vector<std::string> kPrincipal{
-        "role",  "description", "capability", "risk",      "reservation",
-        "concession", "trust",  "ideal",      "salience",  "red_lines", "domestic"};
-    static const std::vector<std::string> kSpoiler{"role",  "description", "capability",
-                                                   "risk",  "ideal",       "salience",
-                                                   "influence", "strike"};
-    static const std::vector<std::string> kEnforcer{"role",  "description", "capability",
-                                                    "risk",  "ideal",       "salience",
-                                                    "influence", "snapback"};
+        "role",  "description", "capability", "risk",      "reservation", "concession",
+        "trust", "ideal",       "salience",   "red_lines", "domestic"};
+    static const std::vector<std::string> kSpoiler{"role",  "description", "capability", "risk",
+                                                   "ideal", "salience",    "influence",  "strike"};
+    static const std::vector<std::string> kEnforcer{
+        "role", "description", "capability", "risk", "ideal", "salience", "influence", "snapback"};
     static const std::vector<std::string> kMediator{"role", "description", "capability", "bias",
                                                     "skill"};
     switch (role) {
@@ -755,20 +799,26 @@ class Loader {
     for (std::size_t k = 0; k < n_issues; ++k) {
       a.salience[k].loc = key.loc;
     }
-    Fields f(c_, value, path,
-             {"role", "description", "capability", "risk", "reservation", "concession", "trust",
-              "ideal", "salience", "red_lines", "influence", "domestic", "strike", "snapback",
-              "bias", "skill"});
+    const std::optional<Role> written_role = peek_role(value);
+    Fields f(
+        c_, value, path,
+        {"role", "description", "capability", "risk", "reservation", "concession", "trust", "ideal",
+         "salience", "red_lines", "influence", "domestic", "strike", "snapback", "bias", "skill"},
+        written_role ? &role_keys(*written_role) : nullptr);
     if (!f.is_map()) return a;
 
     std::optional<Role> role;
     if (auto* v = f.require("role", "principal, spoiler, enforcer or mediator")) {
       if (auto r = c_.string(*v, f.sub("role"))) {
         role = parse_role(*r);
+        static const std::vector<std::string> kRoles{"principal", "spoiler", "enforcer",
+                                                     "mediator"};
         if (!role) {
+          const auto near = detail::closest_match(*r, kRoles);
           c_.error(*v, f.sub("role"),
                    "unknown role (got " + in_quotes(*r) +
-                       ", expected principal, spoiler, enforcer or mediator)");
+                       (near ? ", did you mean \"" + *near + "\"?)"
+                             : ", expected principal, spoiler, enforcer or mediator)"));
         }
       }
     }
@@ -782,7 +832,7 @@ class Loader {
       const std::string users = roles_using(k.scalar);
       if (!users.empty()) {
         c_.error(k, f.sub(k.scalar),
-                 "not used by a " + std::string(to_string(a.role)) + " (applies to " + users +
+                 "not used by " + with_article(to_string(a.role)) + " (applies to " + users +
                      " agents)");
       }
     }
@@ -805,7 +855,7 @@ class Loader {
                                : f.get("ideal");
       if (ideal) read_ideal(*ideal, f.sub("ideal"), a, s);
       const YNode* salience = f.require("salience", "a mapping of issue names to weights");
-      if (salience) read_salience(*salience, f.sub("salience"), a, s);
+      if (salience) read_salience(*salience, f.sub("salience"), ideal, a);
     }
     if (has("red_lines")) {
       if (auto* v = f.get("red_lines")) read_red_lines(*v, f.sub("red_lines"), a, s);
@@ -866,7 +916,7 @@ class Loader {
     }
   }
 
-  void read_salience(const YNode& n, const std::string& path, Agent& a, const Scenario&) {
+  void read_salience(const YNode& n, const std::string& path, const YNode* ideal_node, Agent& a) {
     bool any_positive = false;
     const std::size_t before = c_.count();
     for_each_named(c_, n, path, "issue names to weights",
@@ -876,10 +926,14 @@ class Loader {
                      if (auto p = read_param(c_, value, sub, kNonNegative)) {
                        a.salience[*k] = *p;
                        if (p->support_max() > 0) any_positive = true;
-                       if (!a.ideal[*k] && p->support_max() > 0) {
+                       // An ideal that was written but is invalid has been reported already.
+                       const bool ideal_written =
+                           ideal_node && ideal_node->is_map() && ideal_node->find(key.scalar);
+                       // A principal's missing ideal is reported at its ideal.
+                       if (!ideal_written && a.role != Role::principal && p->support_max() > 0) {
                          c_.error(key, sub,
-                                  "salience on an issue without an ideal (add ideal." +
-                                      key.scalar + " or drop this weight)");
+                                  "salience on an issue without an ideal (add ideal." + key.scalar +
+                                      " or drop this weight)");
                        }
                      }
                    });
@@ -889,43 +943,45 @@ class Loader {
   }
 
   void read_red_lines(const YNode& n, const std::string& path, Agent& a, const Scenario& s) {
-    for_each_named(
-        c_, n, path, "issue names to {min, max}",
-        [&](const YNode& key, const YNode& value, const std::string& sub) {
-          auto k = find_name(issue_names_, key.scalar);
-          if (!k) return unknown_name(c_, key, sub, issue_names_, "issue");
-          const Issue& issue = s.issues[*k];
-          Fields f(c_, value, sub, {"min", "max"});
-          if (!f.is_map()) return;
-          RedLine line;
-          if (auto* v = f.get("min")) line.min = c_.number(*v, f.sub("min"), issue_range(issue));
-          if (auto* v = f.get("max")) line.max = c_.number(*v, f.sub("max"), issue_range(issue));
-          if (!f.get("min") && !f.get("max")) {
-            c_.error(value, sub, "empty red line (expected min, max or both)");
-            return;
-          }
-          if (line.min && line.max && *line.min > *line.max) {
-            c_.error(value, sub,
-                     "min > max (got min " + format_number(*line.min) + ", max " +
-                         format_number(*line.max) + ", expected min <= max)");
-            return;
-          }
-          a.red_lines[*k] = line;
-          // An agent cannot rule out its own ideal.
-          if (const auto& ideal = a.ideal[*k]) {
-            const bool below = line.min && ideal->support_min() < *line.min;
-            const bool above = line.max && ideal->support_max() > *line.max;
-            if (below || above) {
-              c_.error(value, sub,
-                       "red line excludes the agent's own ideal (ideal " +
-                           (ideal->is_constant() ? format_number(ideal->value())
-                                                 : support_text(*ideal)) +
-                           ", red line " + (line.min ? ">= " + format_number(*line.min) : "") +
-                           (line.min && line.max ? " and " : "") +
-                           (line.max ? "<= " + format_number(*line.max) : "") + ")");
-            }
-          }
-        });
+    for_each_named(c_, n, path, "issue names to {min, max}",
+                   [&](const YNode& key, const YNode& value, const std::string& sub) {
+                     auto k = find_name(issue_names_, key.scalar);
+                     if (!k) return unknown_name(c_, key, sub, issue_names_, "issue");
+                     const Issue& issue = s.issues[*k];
+                     Fields f(c_, value, sub, {"min", "max"});
+                     if (!f.is_map()) return;
+                     RedLine line;
+                     if (auto* v = f.get("min"))
+                       line.min = c_.number(*v, f.sub("min"), issue_range(issue));
+                     if (auto* v = f.get("max"))
+                       line.max = c_.number(*v, f.sub("max"), issue_range(issue));
+                     if (!f.get("min") && !f.get("max")) {
+                       c_.error(value, sub, "empty red line (expected min, max or both)");
+                       return;
+                     }
+                     if (line.min && line.max && *line.min > *line.max) {
+                       c_.error(value, sub,
+                                "min > max (got min " + format_number(*line.min) + ", max " +
+                                    format_number(*line.max) + ", expected min <= max)");
+                       return;
+                     }
+                     a.red_lines[*k] = line;
+                     // An agent cannot rule out its own ideal.
+                     if (const auto& ideal = a.ideal[*k]) {
+                       const bool below = line.min && ideal->support_min() < *line.min;
+                       const bool above = line.max && ideal->support_max() > *line.max;
+                       if (below || above) {
+                         c_.error(value, sub,
+                                  "red line excludes the agent's own ideal (ideal " +
+                                      (ideal->is_constant() ? format_number(ideal->value())
+                                                            : support_text(*ideal)) +
+                                      ", red line " +
+                                      (line.min ? ">= " + format_number(*line.min) : "") +
+                                      (line.min && line.max ? " and " : "") +
+                                      (line.max ? "<= " + format_number(*line.max) : "") + ")");
+                       }
+                     }
+                   });
   }
 
   void read_influence(const YNode& n, const std::string& path, Agent& a) {
@@ -962,8 +1018,13 @@ class Loader {
     Fields f(c_, n, path, {"deadline", "progress_below", "target"});
     if (!f.is_map()) return;
     Snapback sb;
-    read_param_field(c_, f, "deadline", Range{0, static_cast<double>(s.rounds.horizon), true},
-                     sb.deadline);
+    // Required: a default deadline could fall beyond the horizon and never fire.
+    if (auto* v = f.require("deadline", "the round at which progress is judged")) {
+      if (auto p = read_param(c_, *v, f.sub("deadline"),
+                              Range{0, static_cast<double>(s.rounds.horizon), true})) {
+        sb.deadline = *p;
+      }
+    }
     read_param_field(c_, f, "progress_below", kProbability, sb.progress_below);
     if (auto* t = f.require("target", "the principal whose sanctions return")) {
       if (auto r = principal_ref(*t, f.sub("target"), a.name)) sb.target = *r;
@@ -1060,30 +1121,39 @@ class Loader {
   }
 
   /// Whole-scenario checks: who is at the table.
-  void check_cast(const YNode& agents, const Scenario& s) {
+  void check_cast(const YNode& agents) {
+    // Count what was written, so an agent with another problem (an invalid
+    // name, say) is not reported a second time as missing.
     std::size_t principals = 0, mediators = 0;
-    for (const auto& a : s.agents) {
-      principals += a.role == Role::principal;
-      mediators += a.role == Role::mediator;
+    for (const auto& role : agent_roles_) {
+      principals += role == Role::principal;
+      mediators += role == Role::mediator;
     }
-    if (s.agents.size() < 2) {
-      c_.error(agents, "agents",
-               "too few agents (got " + std::to_string(s.agents.size()) +
-                   ", expected at least 2)");
-    }
-    if (principals < 2) {
+    if (agent_names_.size() < 2) {
+      c_.error(
+          agents, "agents",
+          "too few agents (got " + std::to_string(agent_names_.size()) + ", expected at least 2)");
+    } else if (principals < 2) {
       c_.error(agents, "agents",
                "too few principals (got " + std::to_string(principals) +
                    ", expected at least 2 agents with role: principal)");
     }
     if (mediators > 1) {
-      c_.error(agents, "agents",
-               "more than one mediator (got " + std::to_string(mediators) +
-                   ", expected at most 1)");
+      c_.error(
+          agents, "agents",
+          "more than one mediator (got " + std::to_string(mediators) + ", expected at most 1)");
     }
   }
 
+  /// The values an issue may take; any number while its own range is invalid
+  /// (that is reported once, at the range, not again at every position).
+  Range issue_range(const Issue& issue) const {
+    if (!valid_ranges_.count(issue.name)) return kAnyNumber;
+    return Range{issue.min, issue.max, false, issue.unit};
+  }
+
   Checker& c_;
+  std::set<std::string> valid_ranges_;
   std::vector<std::string> issue_names_;
   std::vector<std::string> agent_names_;
   std::vector<std::optional<Role>> agent_roles_;
@@ -1113,10 +1183,20 @@ std::vector<std::string> split_path(const Override& o) {
   return parts;
 }
 
-void apply_override(YNode& root, const Override& o, const detail::ParseLimits& limits) {
+/// Applies one override to the tree. A path that cannot be followed is
+/// reported in `problems` and the override skipped, so the rest still gets
+/// validated.
+void apply_override(YNode& root, const Override& o, const detail::ParseLimits& limits,
+                    std::vector<Diagnostic>& problems) {
   const std::vector<std::string> parts = split_path(o);
   const SourceLoc where{"--set " + o.text, 0, 0};
-  YNode value = detail::parse_yaml_text(o.value, where.file, limits, false);
+  YNode value;
+  try {
+    value = detail::parse_yaml_text(o.value, where.file, limits, false);
+  } catch (const ScenarioError& e) {
+    problems.insert(problems.end(), e.diagnostics().begin(), e.diagnostics().end());
+    return;
+  }
   YNode* node = &root;
   std::string walked;
   for (std::size_t i = 0; i < parts.size(); ++i) {
@@ -1143,18 +1223,20 @@ void apply_override(YNode& root, const Override& o, const detail::ParseLimits& l
       std::size_t index = 0;
       auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), index);
       if (ec != std::errc() || end != part.data() + part.size() || index >= node->items.size()) {
-        throw ScenarioError({Diagnostic{
-            where, join_path(walked, part),
-            "no such element (got " + in_quotes(part) + ", expected an index in [0, " +
-                std::to_string(node->items.size()) + ") of " + (walked.empty() ? "the file" : walked) +
-                ")"}});
+        problems.push_back(Diagnostic{where, join_path(walked, part),
+                                      "no such element (got " + in_quotes(part) +
+                                          ", expected an index in [0, " +
+                                          std::to_string(node->items.size()) + ") of " +
+                                          (walked.empty() ? "the file" : walked) + ")"});
+        return;
       }
       next = &node->items[index];
     } else {
-      throw ScenarioError({Diagnostic{
-          where, join_path(walked, part),
-          "cannot set a field inside " + (walked.empty() ? std::string("the file") : walked) +
-              " (got " + describe(*node) + ", expected a mapping)"}});
+      problems.push_back(Diagnostic{where, join_path(walked, part),
+                                    "cannot set a field inside " +
+                                        (walked.empty() ? std::string("the file") : walked) +
+                                        " (got " + describe(*node) + ", expected a mapping)"});
+      return;
     }
     walked = join_path(walked, part);
     node = next;
@@ -1178,7 +1260,9 @@ Json param_json(const Param& p) {
   return std::visit(
       Overloaded{
           [](const Constant& d) { return Json(d.value); },
-          [](const Uniform& d) { return Json{{"uniform", Json::array({d.min, d.max})}}; },
+          [](const Uniform& d) {
+            return Json{{"uniform", Json::array({d.min, d.max})}};
+          },
           [](const Normal& d) {
             Json body{{"mean", d.mean}, {"sd", d.sd}};
             if (d.min) body["min"] = *d.min;
@@ -1219,9 +1303,8 @@ Json scenario_json(const Scenario& s) {
   j["seed"] = s.seed;
   j["rounds"] = Json{{"unit", s.rounds.unit}, {"horizon", s.rounds.horizon}};
   j["protocol"] = Json{{"rule", to_string(s.protocol.rule)},
-                       {"walkout",
-                        Json{{"patience", param_json(s.protocol.walkout_patience)},
-                             {"hazard", param_json(s.protocol.walkout_hazard)}}}};
+                       {"walkout", Json{{"patience", param_json(s.protocol.walkout_patience)},
+                                        {"hazard", param_json(s.protocol.walkout_hazard)}}}};
   Json issues = Json::object();
   for (const auto& issue : s.issues) {
     Json o{{"unit", issue.unit},
@@ -1309,14 +1392,12 @@ Json scenario_json(const Scenario& s) {
   const Events& e = s.events;
   j["events"] = Json{
       {"strike", Json{{"trust_shock", param_json(e.strike_trust_shock)}}},
-      {"snapback",
-       Json{{"reservation_drop", param_json(e.snapback_reservation_drop)},
-            {"walkout_hazard", param_json(e.snapback_walkout_hazard)}}},
+      {"snapback", Json{{"reservation_drop", param_json(e.snapback_reservation_drop)},
+                        {"walkout_hazard", param_json(e.snapback_walkout_hazard)}}},
       {"unrest", Json{{"pressure", param_json(e.unrest_pressure)}}},
       {"leadership", Json{{"shift", param_json(e.leadership_shift)}}},
-      {"ratification",
-       Json{{"on_failure", to_string(e.ratification_failure)},
-            {"trust_shock", param_json(e.ratification_trust_shock)}}},
+      {"ratification", Json{{"on_failure", to_string(e.ratification_failure)},
+                            {"trust_shock", param_json(e.ratification_trust_shock)}}},
   };
   return j;
 }
@@ -1330,8 +1411,8 @@ bool plain_key(const std::string& k) {
 /// A name-like string that YAML reads back as the same string when unquoted
 /// (not a boolean, null or number in any YAML version).
 bool plain_string(const std::string& s) {
-  static const std::set<std::string> kReserved{"true", "false", "null", "yes", "no",
-                                               "on",   "off",   "y",    "n",   "nan", "inf"};
+  static const std::set<std::string> kReserved{"true", "false", "null", "yes", "no", "on",
+                                               "off",  "y",     "n",    "nan", "inf"};
   std::string lower(s);
   std::transform(lower.begin(), lower.end(), lower.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -1348,7 +1429,7 @@ std::string yaml_scalar(const Json& v) {
   return v.dump();
 }
 
-std::string yaml_key(const std::string& k) { return plain_key(k) ? k : Json(k).dump(); }
+std::string yaml_key(const std::string& k) { return plain_string(k) ? k : Json(k).dump(); }
 
 std::string yaml_flow(const Json& v) {
   if (v.is_object()) {
@@ -1420,8 +1501,10 @@ void sort_by_position(std::vector<Diagnostic>& diagnostics) {
 }
 
 Scenario load_tree(YNode root, const LoadOptions& options) {
-  for (const auto& o : options.overrides) apply_override(root, o, options.limits);
   Checker checker;
+  for (const auto& o : options.overrides) {
+    apply_override(root, o, options.limits, checker.diagnostics());
+  }
   Loader loader(checker);
   Scenario s = loader.read(root);
   if (!checker.ok()) {
@@ -1441,7 +1524,8 @@ Override parse_override(std::string_view arg) {
   }
   Override o{std::string(arg.substr(0, eq)), std::string(arg.substr(eq + 1)), std::string(arg)};
   if (o.path.empty()) {
-    throw UsageError("--set " + o.text + ": missing path before '=' (for example agents.us.trust=0.4)");
+    throw UsageError("--set " + o.text +
+                     ": missing path before '=' (for example agents.us.trust=0.4)");
   }
   split_path(o);  // reports empty segments now, before any file is read
   return o;
@@ -1455,8 +1539,8 @@ Scenario load_scenario_text(std::string_view yaml, const std::string& origin,
                             const LoadOptions& options) {
   YNode root = detail::parse_yaml_text(yaml, origin, options.limits, true);
   if (root.is_null()) {
-    throw ScenarioError({Diagnostic{SourceLoc{origin, 1, 1}, "",
-                                    "file is empty (expected a scenario mapping)"}});
+    throw ScenarioError(
+        {Diagnostic{SourceLoc{origin, 1, 1}, "", "file is empty (expected a scenario mapping)"}});
   }
   return load_tree(std::move(root), options);
 }

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <numeric>
 
 namespace negsim::detail {
 
@@ -11,31 +10,43 @@ std::string format_number(double x) {
   if (std::isnan(x)) return ".nan";
   if (std::isinf(x)) return x > 0 ? ".inf" : "-.inf";
   char buf[64];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, x);
+  // Whole numbers in full ("100000", not the shorter "1e+05"), up to where
+  // doubles stop being exact integers.
+  const bool whole = std::floor(x) == x && std::fabs(x) < 1e15;
+  auto [end, ec] = whole ? std::to_chars(buf, buf + sizeof buf, x, std::chars_format::fixed)
+                         : std::to_chars(buf, buf + sizeof buf, x);
   (void)ec;  // 64 bytes always hold the shortest form of a double
   return std::string(buf, end);
 }
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  std::iota(row.begin(), row.end(), std::size_t{0});
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t up = row[j];
+  // Optimal string alignment: Levenshtein plus adjacent transpositions, so
+  // "trsut" is one edit from "trust", as a typist would count it.
+  const std::size_t n = a.size(), m = b.size();
+  std::vector<std::size_t> d((n + 1) * (m + 1));
+  auto at = [m1 = m + 1, &d](std::size_t i, std::size_t j) -> std::size_t& {
+    return d[i * m1 + j];
+  };
+  for (std::size_t i = 0; i <= n; ++i) at(i, 0) = i;
+  for (std::size_t j = 0; j <= m; ++j) at(0, j) = j;
+  for (std::size_t i = 1; i <= n; ++i) {
+    for (std::size_t j = 1; j <= m; ++j) {
       const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + cost});
-      diagonal = up;
+      at(i, j) = std::min({at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        at(i, j) = std::min(at(i, j), at(i - 2, j - 2) + 1);
+      }
     }
   }
-  return row[b.size()];
+  return at(n, m);
 }
 
 std::optional<std::string> closest_match(std::string_view word,
                                          const std::vector<std::string>& candidates) {
   // A typo is at most a third of the word's letters (at least one), so that
-  // "trst" suggests "trust" but "x" does not suggest "role".
+  // "trst" suggests "trust"; names of one or two letters get no guess, since
+  // every other short name is as close ("d" is not a typo of "a").
+  if (word.size() < 3) return std::nullopt;
   const std::size_t tolerance = std::max<std::size_t>(1, word.size() / 3);
   std::optional<std::string> best;
   std::size_t best_distance = tolerance + 1;

@@ -98,9 +98,9 @@ YNode parse_yaml_text(std::string_view text, const std::string& origin, const Pa
   if (docs.empty()) return YNode{YNode::Kind::null, "", false, start, {}, {}};
   if (docs.size() > 1) {
     Converter c(origin, limits, located);
-    fail(c.loc_of(docs[1].Mark(), start),
-         "more than one YAML document (got " + std::to_string(docs.size()) +
-             ", expected one scenario per file)");
+    fail(c.loc_of(docs[1].Mark(), start), "more than one YAML document (got " +
+                                              std::to_string(docs.size()) +
+                                              ", expected one scenario per file)");
   }
   Converter converter(origin, limits, located);
   return converter.convert(docs.front(), start, 0);
@@ -120,7 +120,8 @@ YNode parse_yaml_file(const std::string& path, const ParseLimits& limits) {
                     std::to_string(limits.max_file_bytes) + ")");
   }
   std::ifstream in(path, std::ios::binary);
-  if (!in) fail(where, "cannot be read: " + std::error_code(errno, std::generic_category()).message());
+  if (!in)
+    fail(where, "cannot be read: " + std::error_code(errno, std::generic_category()).message());
   std::ostringstream buf;
   buf << in.rdbuf();
   if (in.bad()) fail(where, "read error");

@@ -192,11 +192,11 @@ struct Cap {
 
 /// Domestic politics of a principal (Putnam's two-level game).
 struct Domestic {
-  std::vector<Cap> caps;        ///< executive limits, in issue units
-  Param ratification = 0.5;     ///< P(legislature approves a deal above a cap)
-  Param pressure = 0.0;         ///< standing economic pressure in [0, 1]
-  Param unrest = 0.0;           ///< per-round hazard of domestic unrest
-  Param leadership = 0.0;       ///< per-round hazard of a leadership change
+  std::vector<Cap> caps;     ///< executive limits, in issue units
+  Param ratification = 0.5;  ///< P(legislature approves a deal above a cap)
+  Param pressure = 0.0;      ///< standing economic pressure in [0, 1]
+  Param unrest = 0.0;        ///< per-round hazard of domestic unrest
+  Param leadership = 0.0;    ///< per-round hazard of a leadership change
   bool operator==(const Domestic&) const = default;
 };
 
@@ -211,9 +211,9 @@ struct Strike {
 
 /// An enforcer's threat to restore sanctions at a deadline.
 struct Snapback {
-  Param deadline = 16;        ///< round at which the enforcer judges progress
-  Param progress_below = 0.5; ///< snap back if progress is below this, in [0, 1]
-  Ref target;                 ///< the principal whose sanctions return
+  Param deadline = 16;         ///< round at which the enforcer judges progress
+  Param progress_below = 0.5;  ///< snap back if progress is below this, in [0, 1]
+  Ref target;                  ///< the principal whose sanctions return
   bool operator==(const Snapback&) const = default;
 };
 
@@ -268,7 +268,7 @@ struct Events {
   Param unrest_pressure = 0.3;            ///< pressure added by unrest
   Param leadership_shift = 0.1;           ///< sd of the ideal redraw on a leadership change
   RatificationFailure ratification_failure = RatificationFailure::resume;
-  Param ratification_trust_shock = 0.2;   ///< trust lost when ratification fails
+  Param ratification_trust_shock = 0.2;  ///< trust lost when ratification fails
   bool operator==(const Events&) const = default;
 };
 

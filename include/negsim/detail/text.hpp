@@ -11,7 +11,8 @@ namespace negsim::detail {
 /// Shortest text that reads back to exactly `x` ("0.1", "60", "1e-09", "inf").
 std::string format_number(double x);
 
-/// Levenshtein distance between two names.
+/// Edit distance between two names (insertions, deletions, substitutions and
+/// swaps of adjacent letters each count one).
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
 /// The candidate closest to `word`, if it is close enough to be a likely typo.

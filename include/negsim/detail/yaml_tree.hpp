@@ -22,8 +22,8 @@ struct YNode {
   enum class Kind { null, scalar, sequence, map };
 
   Kind kind = Kind::null;
-  std::string scalar;  ///< text of a scalar
-  bool quoted = false; ///< scalar written in quotes (always a string)
+  std::string scalar;   ///< text of a scalar
+  bool quoted = false;  ///< scalar written in quotes (always a string)
   SourceLoc loc;
   std::vector<YNode> items;                      ///< sequence elements
   std::vector<std::pair<YNode, YNode>> entries;  ///< map entries, duplicates kept

@@ -1,0 +1,309 @@
+#include "negsim/scenario_yaml.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "negsim/detail/text.hpp"
+#include "test_util.hpp"
+
+namespace negsim {
+namespace {
+
+using test::kMinimal;
+
+Scenario load(const std::string& text, std::vector<std::string> sets = {}) {
+  LoadOptions options;
+  for (const auto& s : sets) options.overrides.push_back(parse_override(s));
+  return load_scenario_text(text, "test.yaml", options);
+}
+
+/// The diagnostics a text produces; fails the test if it loads.
+std::vector<Diagnostic> problems(const std::string& text, std::vector<std::string> sets = {}) {
+  try {
+    load(text, std::move(sets));
+  } catch (const ScenarioError& e) {
+    return e.diagnostics();
+  }
+  ADD_FAILURE() << "expected a ScenarioError";
+  return {};
+}
+
+std::string replace(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  return text.replace(at, from.size(), to);
+}
+
+TEST(LoadScenario, DefaultScenarioHasTheSeedsActorsAndIssues) {
+  const Scenario s = load_scenario(test::kDefaultScenario);
+  EXPECT_EQ(s.version, 1);
+  ASSERT_EQ(s.issues.size(), 5u);
+  EXPECT_EQ(s.issues[0].name, "enrichment");
+  EXPECT_EQ(s.issues[0].max, 60);
+  EXPECT_EQ(s.issues[0].status_quo, 60);
+  ASSERT_EQ(s.agents.size(), 5u);
+  std::vector<Role> roles;
+  for (const auto& a : s.agents) roles.push_back(a.role);
+  EXPECT_EQ(roles, (std::vector<Role>{Role::principal, Role::principal, Role::spoiler,
+                                      Role::enforcer, Role::mediator}));
+  const Agent& us = s.agents[*s.agent_index("us")];
+  EXPECT_EQ(us.red_lines[*s.issue_index("enrichment")].max, 3.67);
+  ASSERT_TRUE(us.domestic);
+  ASSERT_EQ(us.domestic->caps.size(), 1u);
+  EXPECT_EQ(us.domestic->caps[0].issue.index, *s.issue_index("sanctions"));
+  const Agent& e3 = s.agents[*s.agent_index("e3")];
+  ASSERT_TRUE(e3.snapback);
+  EXPECT_EQ(e3.snapback->target.index, *s.agent_index("iran"));
+  EXPECT_EQ(s.deals.interim.size(), 3u);
+}
+
+TEST(LoadScenario, FillsDefaults) {
+  const Scenario s = load(kMinimal);
+  EXPECT_EQ(s.seed, 1u);
+  EXPECT_EQ(s.rounds.horizon, 26);
+  EXPECT_EQ(s.rounds.unit, "round");
+  EXPECT_EQ(s.protocol.rule, TextRule::nash);
+  EXPECT_EQ(s.issues[1].status_quo, 0);  // defaults to the range's minimum
+  const Agent& us = s.agents[0];
+  EXPECT_EQ(us.trust, Param(0.5));
+  EXPECT_EQ(us.capability, Param(1.0));
+  EXPECT_FALSE(us.domestic);
+  EXPECT_TRUE(s.deals.interim.empty());
+}
+
+TEST(LoadScenario, ReadsEveryDistributionKind) {
+  const Scenario s =
+      load(kMinimal, {
+                         "agents.us.trust={uniform: [0.2, 0.4]}",
+                         "agents.iran.trust={normal: {mean: 0.3, sd: 0.1, min: 0, max: 1}}",
+                         "agents.us.reservation={beta: {a: 2, b: 5}}",
+                         "agents.iran.reservation={triangular: [0.1, 0.2, 0.5]}",
+                         "agents.us.concession={choice: [0.01, 0.05]}",
+                         "agents.iran.concession={choice: {values: [0.01, 0.05], weights: [3, 1]}}",
+                     });
+  EXPECT_EQ(s.agents[0].trust, Param::of(Uniform{0.2, 0.4}));
+  EXPECT_EQ(s.agents[1].trust, Param::of(Normal{0.3, 0.1, 0.0, 1.0}));
+  EXPECT_EQ(s.agents[0].reservation, Param::of(Beta{2, 5, 0, 1}));
+  EXPECT_EQ(s.agents[1].reservation, Param::of(Triangular{0.1, 0.2, 0.5}));
+  EXPECT_EQ(s.agents[0].concession, Param::of(Choice{{0.01, 0.05}, {}}));
+  EXPECT_EQ(s.agents[1].concession, Param::of(Choice{{0.01, 0.05}, {3, 1}}));
+}
+
+TEST(LoadScenario, CollectsEveryProblemInFileOrder) {
+  std::string text = replace(kMinimal, "name: minimal", "name: minimal\nseed: -1");
+  text = replace(text, "ideal: {enrichment: 0, sanctions: 20}",
+                 "ideal: {enrichment: 0, sanctions: 120}");
+  text += "colour: blue\n";
+  const auto d = problems(text);
+  ASSERT_EQ(d.size(), 3u);
+  EXPECT_EQ(d[0].path, "seed");
+  EXPECT_EQ(d[0].loc.line, 3);
+  EXPECT_EQ(d[1].path, "agents.us.ideal.sanctions");
+  EXPECT_EQ(d[1].str(),
+            "test.yaml:10:39: agents.us.ideal.sanctions: out of range (got 120, expected a "
+            "number in [0, 100] (% lifted))");
+  EXPECT_EQ(d[2].path, "colour");
+}
+
+TEST(LoadScenario, ErrorIsTypedAndCarriesAllMessages) {
+  const std::string text = replace(kMinimal, "role: principal", "role: boss");
+  EXPECT_THROW(load(text), ScenarioError);
+  try {
+    load(text);
+  } catch (const ScenarioError& e) {
+    EXPECT_NE(std::string(e.what()).find("agents.us.role: unknown role"), std::string::npos);
+  }
+}
+
+TEST(LoadScenario, NumbersFollowYamlNotStrtod) {
+  // Underflow is zero, not infinity; words strtod would take are strings in YAML.
+  EXPECT_EQ(load(kMinimal, {"agents.us.trust=1e-400"}).agents[0].trust, Param(0.0));
+  EXPECT_EQ(load(kMinimal, {"agents.us.trust=+.5"}).agents[0].trust, Param(0.5));
+  for (const char* bad : {"inf", "nan", "+-0.5", "0x1p-2", "1,5", "0.5 0.5"}) {
+    EXPECT_THROW(load(kMinimal, {std::string("agents.us.trust=") + bad}), ScenarioError) << bad;
+  }
+}
+
+TEST(LoadScenario, WholeSupportOfADistributionMustBeLegal) {
+  // The mean is legal but draws can exceed 1: that is an error, not a clamp.
+  const auto d = problems(kMinimal, {"agents.us.trust={uniform: [0.5, 1.5]}"});
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_NE(d[0].message.find("uniform on [0.5, 1.5]"), std::string::npos);
+  // A truncated normal inside [0, 1] is fine.
+  EXPECT_NO_THROW(load(kMinimal, {"agents.us.trust={normal: {mean: 0.5, sd: 2, min: 0, max: 1}}"}));
+}
+
+TEST(LoadScenario, RedLinesAreCheckedAgainstTheAgentsOwnIdeal) {
+  // An ideal drawn partly beyond the agent's own red line is contradictory.
+  const auto d = problems(kMinimal, {"agents.us.red_lines={enrichment: {max: 3.67}}",
+                                     "agents.us.ideal.enrichment={uniform: [0, 5]}"});
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0].path, "agents.us.red_lines.enrichment");
+  EXPECT_NO_THROW(load(kMinimal, {"agents.us.red_lines={enrichment: {max: 3.67}}",
+                                  "agents.us.ideal.enrichment={uniform: [0, 3.67]}"}));
+}
+
+TEST(LoadScenario, ReferencesResolveToIndicesWhateverTheOrder) {
+  // The enforcer names a principal defined after it.
+  const std::string text =
+      replace(kMinimal, "agents:\n",
+              "agents:\n  e3:\n    role: enforcer\n    ideal: {enrichment: 3}\n"
+              "    salience: {enrichment: 1}\n"
+              "    snapback: {deadline: 5, target: iran}\n");
+  const Scenario s = load(text);
+  EXPECT_EQ(s.agents[0].snapback->target.index, 2u);
+  EXPECT_EQ(s.agents[0].snapback->target.name, "iran");
+}
+
+TEST(LoadScenario, RejectsUnknownKeysWithSuggestion) {
+  const auto d = problems(kMinimal, {"agents.us.trsut=0.3"});
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0].message, "unknown key (did you mean \"trust\"?)");
+  EXPECT_EQ(d[0].loc.file, "--set agents.us.trsut=0.3");
+  EXPECT_EQ(d[0].str(),
+            "--set agents.us.trsut=0.3: agents.us.trsut: unknown key (did you mean \"trust\"?)");
+}
+
+TEST(LoadScenario, EnforcesStructuralLimits) {
+  std::string issues;
+  for (int i = 0; i < 17; ++i) issues += "  i" + std::to_string(i) + ": {unit: u, range: [0, 1]}\n";
+  const std::string text =
+      replace(kMinimal,
+              "  enrichment: {unit: \"% U-235\", range: [0, 60], status_quo: 60}\n"
+              "  sanctions: {unit: \"% lifted\", range: [0, 100]}\n",
+              issues);
+  bool found = false;
+  for (const auto& d : problems(text)) found |= d.message.find("too many issues (got 17") == 0;
+  EXPECT_TRUE(found);
+}
+
+TEST(LoadScenario, ParseLimitsAreEnforcedAndAdjustable) {
+  LoadOptions tight;
+  tight.limits.max_nodes = 20;
+  EXPECT_THROW(load_scenario_text(kMinimal, "t.yaml", tight), ScenarioError);
+  LoadOptions shallow;
+  shallow.limits.max_depth = 2;
+  EXPECT_THROW(load_scenario_text(kMinimal, "t.yaml", shallow), ScenarioError);
+  EXPECT_NO_THROW(load_scenario_text(kMinimal, "t.yaml", LoadOptions{}));
+}
+
+TEST(LoadScenario, MissingFileAndDirectoryAreScenarioErrors) {
+  try {
+    load_scenario(test::kDataDir + "/no-such-file.yaml");
+    FAIL();
+  } catch (const ScenarioError& e) {
+    EXPECT_EQ(e.diagnostics().at(0).message, "file does not exist");
+  }
+  try {
+    load_scenario(test::kDataDir);
+    FAIL();
+  } catch (const ScenarioError& e) {
+    EXPECT_EQ(e.diagnostics().at(0).message, "is a directory, not a scenario file");
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Overrides
+
+TEST(Overrides, ReplaceAValue) {
+  const Scenario s = load(kMinimal, {"agents.us.trust=0.25", "rounds.horizon=12", "seed=99"});
+  EXPECT_EQ(s.agents[0].trust, Param(0.25));
+  EXPECT_EQ(s.rounds.horizon, 12);
+  EXPECT_EQ(s.seed, 99u);
+}
+
+TEST(Overrides, CreateMissingSectionsAndIndexLists) {
+  const std::string text = std::string(kMinimal) + "deals:\n  interim: {issues: [enrichment]}\n";
+  const Scenario s = load(text, {"deals.interim.issues.0=sanctions", "protocol.rule=compromise"});
+  ASSERT_EQ(s.deals.interim.size(), 1u);
+  EXPECT_EQ(s.deals.interim[0].name, "sanctions");
+  EXPECT_EQ(s.protocol.rule, TextRule::compromise);
+}
+
+TEST(Overrides, LaterOverridesWin) {
+  const Scenario s = load(kMinimal, {"agents.us.trust=0.25", "agents.us.trust=0.75"});
+  EXPECT_EQ(s.agents[0].trust, Param(0.75));
+}
+
+TEST(Overrides, InvalidValuesAreReportedAgainstTheOverride) {
+  const auto d = problems(kMinimal, {"agents.us.trust=abc"});
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0].str(),
+            "--set agents.us.trust=abc: agents.us.trust: wrong type (got abc, expected a number in "
+            "[0, 1])");
+}
+
+TEST(Overrides, CannotDescendIntoAScalarOrPastAList) {
+  EXPECT_THROW(load(kMinimal, {"name.first=x"}), ScenarioError);
+  const std::string text = std::string(kMinimal) + "deals:\n  interim: {issues: [enrichment]}\n";
+  EXPECT_THROW(load(text, {"deals.interim.issues.3=sanctions"}), ScenarioError);
+  EXPECT_THROW(load(kMinimal, {"agents.us.trust={uniform: [0.1"}), ScenarioError);
+}
+
+TEST(Overrides, AnUnfollowablePathDoesNotHideOtherProblems) {
+  const auto d = problems(kMinimal, {"name.first=x", "agents.us.trust=3"});
+  ASSERT_EQ(d.size(), 2u);
+  EXPECT_EQ(d[0].str(),
+            "--set name.first=x: name.first: cannot set a field inside name (got minimal, "
+            "expected a mapping)");
+  EXPECT_EQ(d[1].path, "agents.us.trust");
+}
+
+TEST(Overrides, MalformedArgumentsAreUsageErrors) {
+  EXPECT_THROW(parse_override("agents.us.trust"), UsageError);
+  EXPECT_THROW(parse_override("=0.3"), UsageError);
+  EXPECT_THROW(parse_override("agents..trust=0.3"), UsageError);
+  const Override o = parse_override("name=a=b");
+  EXPECT_EQ(o.path, "name");
+  EXPECT_EQ(o.value, "a=b");
+}
+
+// ---------------------------------------------------------------------------
+// Writing and reading back
+
+class RoundTrip : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(RoundTrip, ResolvedYamlAndJsonLoadBackEqual) {
+  const Scenario original = load_scenario(GetParam());
+  const std::string yaml = to_yaml(original);
+  const Scenario from_yaml = load_scenario_text(yaml, "resolved.yaml");
+  EXPECT_EQ(from_yaml, original) << yaml;
+  const Scenario from_json = load_scenario_text(to_json(original), "resolved.json");
+  EXPECT_EQ(from_json, original);
+  // Resolving is idempotent: the resolved form of the resolved form is itself.
+  EXPECT_EQ(to_yaml(from_yaml), yaml);
+}
+
+INSTANTIATE_TEST_SUITE_P(Scenarios, RoundTrip,
+                         ::testing::Values(test::kDefaultScenario,
+                                           test::kDataDir + "/good/every-field.yaml",
+                                           test::kDataDir + "/good/minimal.yaml"),
+                         [](const auto& param_info) {
+                           std::string name =
+                               param_info.param.substr(param_info.param.rfind('/') + 1);
+                           name = name.substr(0, name.find('.'));
+                           for (char& c : name)
+                             c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+                           return name;
+                         });
+
+TEST(RoundTripValues, ExactDoublesSurvive) {
+  // Values with no short decimal form must come back bit for bit.
+  const double third = 1.0 / 3.0;
+  const Scenario s = load(kMinimal, {"agents.us.trust=" + detail::format_number(third),
+                                     "agents.iran.trust={uniform: [1e-300, 0.30000000000000004]}"});
+  const Scenario back = load_scenario_text(to_yaml(s), "resolved.yaml");
+  EXPECT_EQ(back.agents[0].trust.value(), third);
+  EXPECT_EQ(back, s);
+}
+
+TEST(RoundTripValues, DiffersWhenAValueDiffers) {
+  // The equality used by the round-trip test is not vacuous.
+  const Scenario a = load(kMinimal);
+  const Scenario b = load(kMinimal, {"agents.iran.ideal.sanctions=99"});
+  EXPECT_NE(a, b);
+}
+
+}  // namespace
+}  // namespace negsim

@@ -1,0 +1,45 @@
+// Helpers shared by the test files.
+#pragma once
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "negsim/cli.hpp"
+
+namespace negsim::test {
+
+inline const std::string kSourceDir = NEGSIM_SOURCE_DIR;
+inline const std::string kDataDir = NEGSIM_TEST_DATA_DIR;
+inline const std::string kDefaultScenario = kSourceDir + "/scenarios/muscat-2025.yaml";
+
+struct CliResult {
+  int code;
+  std::string out, err;
+};
+
+/// Runs the command line in-process, capturing both streams.
+inline CliResult run_cli(const std::vector<std::string>& args) {
+  std::ostringstream out, err;
+  const int code = cli::run(args, out, err);
+  return {code, out.str(), err.str()};
+}
+
+/// A valid scenario that tests modify; kept small so each test reads alone.
+inline const char* kMinimal = R"(negsim: 1
+name: minimal
+issues:
+  enrichment: {unit: "% U-235", range: [0, 60], status_quo: 60}
+  sanctions: {unit: "% lifted", range: [0, 100]}
+agents:
+  us:
+    role: principal
+    ideal: {enrichment: 0, sanctions: 20}
+    salience: {enrichment: 0.7, sanctions: 0.3}
+  iran:
+    role: principal
+    ideal: {enrichment: 60, sanctions: 100}
+    salience: {enrichment: 0.4, sanctions: 0.6}
+)";
+
+}  // namespace negsim::test
