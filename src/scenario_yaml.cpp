@@ -635,7 +635,7 @@ class Loader {
   }
 
   void read_protocol(const YNode& n, Protocol& p, const Rounds& rounds) {
-    Fields f(c_, n, "protocol", {"rule", "walkout"});
+    Fields f(c_, n, "protocol", {"rule", "walkout", "trust_gain", "text_noise"});
     if (!f.is_map()) return;
     if (auto* v = f.get("rule")) {
       if (auto s = c_.string(*v, f.sub("rule"))) {
@@ -657,6 +657,8 @@ class Loader {
         read_param_field(c_, w, "hazard", kProbability, p.walkout_hazard);
       }
     }
+    read_param_field(c_, f, "trust_gain", kProbability, p.trust_gain);
+    read_param_field(c_, f, "text_noise", Range{0, 1}, p.text_noise);
   }
 
   std::vector<Issue> read_issues(const YNode& n) {
@@ -1304,7 +1306,9 @@ Json scenario_json(const Scenario& s) {
   j["rounds"] = Json{{"unit", s.rounds.unit}, {"horizon", s.rounds.horizon}};
   j["protocol"] = Json{{"rule", to_string(s.protocol.rule)},
                        {"walkout", Json{{"patience", param_json(s.protocol.walkout_patience)},
-                                        {"hazard", param_json(s.protocol.walkout_hazard)}}}};
+                                        {"hazard", param_json(s.protocol.walkout_hazard)}}},
+                       {"trust_gain", param_json(s.protocol.trust_gain)},
+                       {"text_noise", param_json(s.protocol.text_noise)}};
   Json issues = Json::object();
   for (const auto& issue : s.issues) {
     Json o{{"unit", issue.unit},

@@ -163,6 +163,12 @@ struct Protocol {
   Param walkout_patience = 4;
   /// Per-round probability that such a principal walks out.
   Param walkout_hazard = 0.25;
+  /// Share of the remaining distrust removed in a round where every principal
+  /// concedes (reciprocity builds trust, Kydd 2006).
+  Param trust_gain = 0.02;
+  /// Standard deviation, in normalised issue units, of the error in a text
+  /// drafted with no skill; a mediator of skill s errs by (1 - s) times this.
+  Param text_noise = 0.1;
   bool operator==(const Protocol&) const = default;
 };
 
