@@ -1,10 +1,14 @@
 #include "negsim/cli.hpp"
 
 #include <boost/program_options.hpp>
+#include <charconv>
 #include <functional>
+#include <optional>
 #include <ostream>
 
 #include "negsim/detail/text.hpp"
+#include "negsim/model.hpp"
+#include "negsim/report.hpp"
 #include "negsim/scenario_yaml.hpp"
 #include "negsim/version.hpp"
 
@@ -20,6 +24,7 @@ Usage: negsim COMMAND [OPTIONS]
 
 Commands:
   validate FILE   check a scenario file and print it fully resolved
+  trace FILE      play one negotiation and tell it round by round
 
 Options:
   -h, --help      show this help
@@ -47,6 +52,46 @@ po::variables_map parse(const std::vector<std::string>& args, const po::options_
   return vm;
 }
 
+/// A whole number from the command line: "abc", "-1" or "1e3" are errors,
+/// never silently 0 or a wrapped-around value.
+std::uint64_t parse_count(const std::string& option, const std::string& text) {
+  std::uint64_t x = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), x);
+  if (ec != std::errc() || end != text.data() + text.size()) {
+    throw UsageError("--" + option + ": not a whole number in [0, 18446744073709551615] (got \"" +
+                     text + "\")");
+  }
+  return x;
+}
+
+/// The --set options shared by every command that reads a scenario.
+void add_set_option(po::options_description& desc) {
+  desc.add_options()("set,s",
+                     po::value<std::vector<std::string>>()->value_name("PATH=VALUE")->composing(),
+                     "override a field before validation, e.g. --set agents.us.trust=0.4 or "
+                     "--set 'agents.us.trust={uniform: [0.2, 0.4]}'; repeatable");
+}
+
+/// Loads the scenario named on the command line with its overrides; on a
+/// ScenarioError prints every problem and returns nullopt.
+std::optional<Scenario> load_for_command(const po::variables_map& vm, const std::string& file,
+                                         std::ostream& err) {
+  LoadOptions options;
+  if (vm.count("set")) {
+    for (const auto& s : vm["set"].as<std::vector<std::string>>()) {
+      options.overrides.push_back(parse_override(s));
+    }
+  }
+  try {
+    return load_scenario(file, options);
+  } catch (const ScenarioError& e) {
+    for (const auto& d : e.diagnostics()) err << d.str() << "\n";
+    const auto n = e.diagnostics().size();
+    err << "negsim: " << n << (n == 1 ? " problem" : " problems") << " in " << file << "\n";
+    return std::nullopt;
+  }
+}
+
 int validate(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   po::options_description desc(
       "Usage: negsim validate FILE [--set PATH=VALUE ...] [--format yaml|json] [--quiet]\n\n"
@@ -58,9 +103,6 @@ int validate(const std::vector<std::string>& args, std::ostream& out, std::ostre
       ("help,h", "show this help")                            //
       ("file", po::value<std::string>()->value_name("FILE"),  //
        "the scenario file (YAML)")                            //
-      ("set,s", po::value<std::vector<std::string>>()->value_name("PATH=VALUE")->composing(),
-       "override a field before validation, e.g. --set agents.us.trust=0.4 or "
-       "--set 'agents.us.trust={uniform: [0.2, 0.4]}'; repeatable")  //
       ("format,f",
        po::value<std::string>(&format)->default_value("yaml")->value_name("FORMAT")->notifier(
            [](const std::string& f) {
@@ -70,6 +112,7 @@ int validate(const std::vector<std::string>& args, std::ostream& out, std::ostre
            }),
        "output format of the resolved scenario: yaml or json")  //
       ("quiet,q", "print nothing when the scenario is valid");
+  add_set_option(desc);
   po::positional_options_description positional;
   positional.add("file", 1);
   const po::variables_map vm = parse(args, desc, positional);
@@ -80,26 +123,65 @@ int validate(const std::vector<std::string>& args, std::ostream& out, std::ostre
   if (!vm.count("file")) throw UsageError("missing the scenario FILE");
   const std::string file = vm["file"].as<std::string>();
 
-  LoadOptions options;
-  if (vm.count("set")) {
-    for (const auto& s : vm["set"].as<std::vector<std::string>>()) {
-      options.overrides.push_back(parse_override(s));
-    }
-  }
-  try {
-    const Scenario scenario = load_scenario(file, options);
-    if (!vm.count("quiet")) out << (format == "json" ? to_json(scenario) : to_yaml(scenario));
+  const auto scenario = load_for_command(vm, file, err);
+  if (!scenario) return kInvalidInput;
+  if (!vm.count("quiet")) out << (format == "json" ? to_json(*scenario) : to_yaml(*scenario));
+  return kOk;
+}
+
+int trace(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  po::options_description desc(
+      "Usage: negsim trace FILE [--run K] [--seed S] [--set PATH=VALUE ...] [--format "
+      "text|json]\n\n"
+      "Plays one negotiation of the scenario and prints it round by round: the\n"
+      "parameters drawn for the run, the mediator's texts, each principal's\n"
+      "aspiration, trust and valuation of the texts, the spoilers' strike hazards,\n"
+      "the events and the decisions, then the outcome. Run K of seed S is the same\n"
+      "run that `negsim run` counts as run K.\n\nOptions");
+  std::string format = "text";
+  desc.add_options()                                          //
+      ("help,h", "show this help")                            //
+      ("file", po::value<std::string>()->value_name("FILE"),  //
+       "the scenario file (YAML)")                            //
+      ("run,r", po::value<std::string>()->value_name("K")->default_value("0"),
+       "which run to play (0, 1, 2, ...)")  //
+      ("seed", po::value<std::string>()->value_name("S"),
+       "random seed (default: the scenario's seed)")  //
+      ("format,f",
+       po::value<std::string>(&format)->default_value("text")->value_name("FORMAT")->notifier(
+           [](const std::string& f) {
+             if (f != "text" && f != "json") {
+               throw UsageError("--format: unknown format \"" + f + "\" (expected text or json)");
+             }
+           }),
+       "text for people, json for tools");
+  add_set_option(desc);
+  po::positional_options_description positional;
+  positional.add("file", 1);
+  const po::variables_map vm = parse(args, desc, positional);
+  if (vm.count("help")) {
+    out << desc << "\n";
     return kOk;
-  } catch (const ScenarioError& e) {
-    for (const auto& d : e.diagnostics()) err << d.str() << "\n";
-    const auto n = e.diagnostics().size();
-    err << "negsim: " << n << (n == 1 ? " problem" : " problems") << " in " << file << "\n";
-    return kInvalidInput;
   }
+  if (!vm.count("file")) throw UsageError("missing the scenario FILE");
+  const std::uint64_t run = parse_count("run", vm["run"].as<std::string>());
+  std::optional<std::uint64_t> seed;
+  if (vm.count("seed")) seed = parse_count("seed", vm["seed"].as<std::string>());
+  const std::string file = vm["file"].as<std::string>();
+  const auto scenario = load_for_command(vm, file, err);
+  if (!scenario) return kInvalidInput;
+  const model::Negotiation negotiation(*scenario);
+  const TracedRun traced = trace_run(negotiation, seed.value_or(scenario->seed), run);
+  if (format == "json") {
+    write_trace_json(out, traced);
+  } else {
+    write_trace_text(out, traced);
+  }
+  return kOk;
 }
 
 const std::vector<Command>& commands() {
-  static const std::vector<Command> kCommands{{"validate", validate}};
+  static const std::vector<Command> kCommands{{"validate", validate}, {"trace", trace}};
   return kCommands;
 }
 

@@ -20,12 +20,6 @@ using detail::YNode;
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-/// Structural limits that keep a scenario inside what the model's fixed-size
-/// buffers hold and what a workstation can run (docs/SCENARIO.md, "Limits").
-constexpr std::size_t kMaxIssues = 16;
-constexpr std::size_t kMaxAgents = 32;
-constexpr int kMaxHorizon = 100'000;
-
 /// "first defined at line 3", or the column when both are on one line.
 std::string first_defined(const SourceLoc& first, const SourceLoc& again) {
   if (first.line == again.line) return "first defined at column " + std::to_string(first.column);

@@ -22,6 +22,13 @@ namespace negsim {
 /// The scenario format version this build reads and writes.
 inline constexpr int kFormatVersion = 1;
 
+/// Structural limits. The model keeps per-issue and per-agent state in
+/// fixed-size arrays (no heap allocation inside a run), so these bound a
+/// scenario; docs/SCENARIO.md lists them.
+inline constexpr std::size_t kMaxIssues = 16;
+inline constexpr std::size_t kMaxAgents = 32;
+inline constexpr int kMaxHorizon = 100'000;
+
 /// Where a value came from: a file position (1-based line and column), or a
 /// command-line override (line 0, `file` holds the `--set` argument).
 /// Locations say where a value was written, not what it is, so they never take

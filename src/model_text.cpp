@@ -1,0 +1,245 @@
+#include "negsim/model_text.hpp"
+
+#include <Eigen/Cholesky>
+#include <Eigen/Core>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace negsim::model {
+namespace {
+
+constexpr double kSmoothing = 5e-3;    // eps of the smoothed |z|, normalised units
+constexpr double kClaimMargin = 0.05;  // utility left to every party when claims are lowered
+constexpr int kMaxNewtonIterations = 60;
+constexpr double kDecrementTolerance = 1e-12;
+constexpr double kStepTolerance = 1e-9;  // normalised units: far below any reported digit
+
+using Vec = Eigen::Matrix<double, Eigen::Dynamic, 1, 0, static_cast<int>(kMaxIssues), 1>;
+using Mat = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, 0, static_cast<int>(kMaxIssues),
+                          static_cast<int>(kMaxIssues)>;
+
+double loss(double z, double gamma) {
+  const double a = std::fabs(z);
+  if (gamma == 1) return a;
+  if (gamma == 2) return a * a;
+  return std::pow(a, gamma);
+}
+
+/// phi(z) = (z^2 + eps^2)^(gamma/2) and its first two derivatives: a smooth
+/// stand-in for |z|^gamma, so Newton steps exist at every point.
+struct Smooth {
+  double value, d1, d2;
+};
+Smooth smooth_loss(double z, double gamma) {
+  const double q = z * z + kSmoothing * kSmoothing;
+  if (gamma == 2) return {q, 2 * z, 2};
+  if (gamma == 1) {
+    const double r = std::sqrt(q);
+    return {r, z / r, kSmoothing * kSmoothing / (q * r)};
+  }
+  const double h = std::pow(q, gamma / 2);
+  return {h, gamma * z * h / q,
+          gamma * h / (q * q) * ((gamma - 1) * z * z + kSmoothing * kSmoothing)};
+}
+
+}  // namespace
+
+double utility(const Preferences& p, const IssueVec& x, std::size_t n) {
+  double u = 1;
+  for (std::size_t k = 0; k < n; ++k) {
+    const double s = (*p.salience)[k];
+    if (s != 0) u -= s * loss(x[k] - (*p.ideal)[k], p.gamma);
+  }
+  return u;
+}
+
+bool within(const IssueVec& x, const IssueVec& lo, const IssueVec& hi, std::size_t n) {
+  for (std::size_t k = 0; k < n; ++k) {
+    if (x[k] < lo[k] || x[k] > hi[k]) return false;
+  }
+  return true;
+}
+
+IssueVec reneged(const Preferences& p, const IssueVec& x, const IssueVec& status_quo,
+                 std::size_t n) {
+  IssueVec r = x;
+  for (std::size_t k = 0; k < n; ++k) {
+    const double theta = (*p.ideal)[k];
+    if (std::fabs(x[k] - theta) < std::fabs(status_quo[k] - theta)) r[k] = status_quo[k];
+  }
+  return r;
+}
+
+double perceived_value(const Preferences& p, double trust, const IssueVec& x,
+                       const IssueVec& status_quo, std::size_t n) {
+  const double kept = utility(p, x, n);
+  if (trust >= 1) return kept;
+  return trust * kept + (1 - trust) * utility(p, reneged(p, x, status_quo, n), n);
+}
+
+void TextSpace::project(IssueVec& x) const {
+  for (std::size_t k = 0; k < n; ++k) {
+    if (!settles[k]) {
+      x[k] = fixed[k];
+    } else if (has_zone(k)) {
+      x[k] = std::clamp(x[k], lo[k], hi[k]);
+    } else {
+      // No zone: somewhere between the conflicting red lines (hi < lo).
+      x[k] = std::clamp(x[k], hi[k], lo[k]);
+    }
+  }
+}
+
+IssueVec compromise_text(std::span<const Voice> voices, const TextSpace& space) {
+  IssueVec x = space.fixed;
+  for (std::size_t k = 0; k < space.n; ++k) {
+    if (!space.settles[k]) continue;
+    double num = 0, den = 0;
+    for (const Voice& v : voices) {
+      const double w = v.capability * (*v.salience)[k];
+      num += w * (*v.position)[k];
+      den += w;
+    }
+    if (den > 0) x[k] = num / den;
+  }
+  space.project(x);
+  return x;
+}
+
+NashResult nash_text(std::span<const Party> parties, const TextSpace& space, const IssueVec& start,
+                     const IssueVec* warm) {
+  NashResult result;
+  const std::size_t n = space.n;
+  // The variables: settled issues with a zone wider than a point.
+  std::array<std::size_t, kMaxIssues> var{};
+  int m = 0;
+  for (std::size_t k = 0; k < n; ++k) {
+    if (space.settles[k] && space.has_zone(k) && space.lo[k] < space.hi[k]) {
+      var[static_cast<std::size_t>(m++)] = k;
+    }
+  }
+  IssueVec x = start;
+  space.project(x);
+  if (m == 0 || parties.empty()) {
+    result.text = x;
+    return result;
+  }
+
+  // g_i(x) = 1 - d_i - sum_k s_ik phi(x_k - theta_ik), smoothed.
+  auto smoothed_utility = [&](const Party& p, const IssueVec& y) {
+    double u = 1;
+    for (std::size_t k = 0; k < n; ++k) {
+      const double s = (*p.prefs.salience)[k];
+      if (s != 0) u -= s * smooth_loss(y[k] - (*p.prefs.ideal)[k], p.prefs.gamma).value;
+    }
+    return u;
+  };
+  // Claims d_i, lowered where the compromise start leaves a party below its
+  // reservation, so the feasible set {g_i > 0} is never empty.
+  std::array<double, kMaxAgents> claim{};
+  for (std::size_t i = 0; i < parties.size(); ++i) {
+    const double at_start = smoothed_utility(parties[i], x) - kClaimMargin;
+    claim[i] = std::min(parties[i].disagreement, at_start);
+    if (claim[i] < parties[i].disagreement) result.claims_lowered = true;
+  }
+  auto objective = [&](const IssueVec& y) {
+    double f = 0;
+    for (std::size_t i = 0; i < parties.size(); ++i) {
+      const double g = smoothed_utility(parties[i], y) - claim[i];
+      if (g <= 0) return -std::numeric_limits<double>::infinity();
+      f += parties[i].weight * std::log(g);
+    }
+    return f;
+  };
+  if (warm) {
+    IssueVec w = *warm;
+    space.project(w);
+    if (objective(w) > objective(x)) x = w;
+  }
+
+  Vec grad(m);
+  Mat hess(m, m);
+  Vec dgi(m);
+  double fx = objective(x);
+  for (int it = 0; it < kMaxNewtonIterations; ++it) {
+    result.iterations = it + 1;
+    grad.setZero();
+    hess.setZero();
+    for (std::size_t i = 0; i < parties.size(); ++i) {
+      const Party& p = parties[i];
+      const double g = smoothed_utility(p, x) - claim[i];
+      for (int j = 0; j < m; ++j) {
+        const std::size_t k = var[static_cast<std::size_t>(j)];
+        const double s = (*p.prefs.salience)[k];
+        const Smooth phi = smooth_loss(x[k] - (*p.prefs.ideal)[k], p.prefs.gamma);
+        dgi(j) = -s * phi.d1;
+        hess(j, j) += p.weight * (-s * phi.d2) / g;
+      }
+      grad += (p.weight / g) * dgi;
+      hess -= (p.weight / (g * g)) * dgi * dgi.transpose();
+    }
+    // Projected Newton: issues at a bound the gradient pushes against are
+    // held there; the others take a Newton step.
+    std::array<bool, kMaxIssues> held{};
+    for (int j = 0; j < m; ++j) {
+      const std::size_t k = var[static_cast<std::size_t>(j)];
+      held[static_cast<std::size_t>(j)] =
+          (x[k] <= space.lo[k] && grad(j) < 0) || (x[k] >= space.hi[k] && grad(j) > 0);
+    }
+    Vec direction = Vec::Zero(m);
+    Mat neg = -hess;
+    for (int j = 0; j < m; ++j) {
+      if (!held[static_cast<std::size_t>(j)]) continue;
+      neg.row(j).setZero();
+      neg.col(j).setZero();
+      neg(j, j) = 1;
+    }
+    Vec rhs = grad;
+    for (int j = 0; j < m; ++j) {
+      if (held[static_cast<std::size_t>(j)]) rhs(j) = 0;
+    }
+    if (rhs.squaredNorm() == 0) break;  // stationary
+    Eigen::LLT<Mat> llt(neg);
+    if (llt.info() == Eigen::Success) {
+      direction = llt.solve(rhs);
+      // The Newton decrement is the gain a full step promises: when it is
+      // negligible the text has converged.
+      if (rhs.dot(direction) < kDecrementTolerance) break;
+    } else {
+      direction = rhs;  // not concave here (gamma < 1): a gradient step
+    }
+    // Backtracking along the projection arc (Armijo).
+    double alpha = 1;
+    bool moved = false;
+    for (int back = 0; back < 30; ++back, alpha *= 0.5) {
+      IssueVec y = x;
+      for (int j = 0; j < m; ++j) {
+        y[var[static_cast<std::size_t>(j)]] += alpha * direction(j);
+      }
+      space.project(y);
+      double gain = 0;
+      for (int j = 0; j < m; ++j) {
+        const std::size_t k = var[static_cast<std::size_t>(j)];
+        gain += grad(j) * (y[k] - x[k]);
+      }
+      const double fy = objective(y);
+      if (fy >= fx + 1e-4 * gain && fy > -std::numeric_limits<double>::infinity()) {
+        double step = 0;
+        for (int j = 0; j < m; ++j) {
+          const std::size_t k = var[static_cast<std::size_t>(j)];
+          step = std::max(step, std::fabs(y[k] - x[k]));
+        }
+        moved = step > kStepTolerance;
+        x = y;
+        fx = fy;
+        break;
+      }
+    }
+    if (!moved) break;
+  }
+  result.text = x;
+  return result;
+}
+
+}  // namespace negsim::model
