@@ -308,11 +308,12 @@ RunResult Negotiation::play(const Draw& draw, RunStreams& streams, Trace* trace)
   };
 
   // Ratification of text x by every principal whose cap it exceeds
-  // (Putnam 1988). Returns the text to settle on, or nullptr to go on talking.
-  IssueVec phased_text{};
-  auto ratify = [&](const IssueVec& x, int round) -> const IssueVec* {
+  // (Putnam 1988). True when the deal stands. A rejection costs trust; under
+  // `phase` the rejected caps also bound every later text, so the mediator
+  // rebalances the package with relief phased in up to the cap.
+  bool capped_by_legislature = false;
+  auto ratify = [&](const IssueVec& x, int round) {
     bool failed = false;
-    IssueVec capped = x;
     for (std::size_t i : principals_) {
       const AgentDraw& d = draw.agents[i];
       bool over = false;
@@ -324,28 +325,21 @@ RunResult Negotiation::play(const Draw& draw, RunStreams& streams, Trace* trace)
       }
       record(round, EventKind::ratification_failed, static_cast<int>(i));
       failed = true;
-      for (std::size_t k = 0; k < n; ++k) capped[k] = std::min(capped[k], d.cap[k]);
-    }
-    if (!failed) return &x;
-    if (draw.ratification_failure == RatificationFailure::phase) {
-      // Relief phased in up to the cap: settled if every principal still accepts.
-      bool all = true;
-      for (std::size_t i : principals_) {
-        const AgentDraw& d = draw.agents[i];
-        const bool ok =
-            within(capped, d.red_lo, d.red_hi, n) &&
-            perceived_value(prefs(i), trust[i], capped, status_quo_, n) >= aspiration[i];
-        all &= ok;
-      }
-      if (all) {
-        phased_text = capped;
-        result.phased = true;
-        record(round, EventKind::phased_relief, -1);
-        return &phased_text;
+      if (draw.ratification_failure == RatificationFailure::phase) {
+        for (std::size_t k = 0; k < n; ++k) {
+          if (x[k] <= d.cap[k] + kCapSlack) continue;
+          full.hi[k] = std::min(full.hi[k], d.cap[k]);
+          interim.hi[k] = std::min(interim.hi[k], d.cap[k]);
+        }
       }
     }
+    if (!failed) return true;
     for (std::size_t i : principals_) trust[i] *= 1 - draw.ratification_trust_shock;
-    return nullptr;
+    if (draw.ratification_failure == RatificationFailure::phase && !capped_by_legislature) {
+      capped_by_legislature = true;
+      record(round, EventKind::phased_relief, -1);
+    }
+    return false;
   };
 
   for (int t = 1; t <= horizon; ++t) {
@@ -509,12 +503,14 @@ RunResult Negotiation::play(const Draw& draw, RunStreams& streams, Trace* trace)
 
     // 7. Decisions: the full text first, then the interim one.
     if (all_full) {
-      if (const IssueVec* terms = ratify(full_text, t)) {
-        return finish(Outcome::full_deal, Cause::none, t, -1, terms);
+      if (ratify(full_text, t)) {
+        result.phased = capped_by_legislature;
+        return finish(Outcome::full_deal, Cause::none, t, -1, &full_text);
       }
     } else if (all_interim) {
-      if (const IssueVec* terms = ratify(interim_text, t)) {
-        return finish(Outcome::interim_deal, Cause::none, t, -1, terms);
+      if (ratify(interim_text, t)) {
+        result.phased = capped_by_legislature;
+        return finish(Outcome::interim_deal, Cause::none, t, -1, &interim_text);
       }
     }
 

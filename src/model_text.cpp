@@ -27,13 +27,14 @@ double loss(double z, double gamma) {
 }
 
 /// phi(z) = (z^2 + eps^2)^(gamma/2) and its first two derivatives: a smooth
-/// stand-in for |z|^gamma, so Newton steps exist at every point.
+/// stand-in for |z|^gamma, so Newton steps exist at every point (gamma = 2
+/// needs no smoothing and gets the exact z^2).
 struct Smooth {
   double value, d1, d2;
 };
 Smooth smooth_loss(double z, double gamma) {
+  if (gamma == 2) return {z * z, 2 * z, 2};  // smooth already: exact
   const double q = z * z + kSmoothing * kSmoothing;
-  if (gamma == 2) return {q, 2 * z, 2};
   if (gamma == 1) {
     const double r = std::sqrt(q);
     return {r, z / r, kSmoothing * kSmoothing / (q * r)};

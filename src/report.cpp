@@ -41,7 +41,7 @@ std::string describe_event(const Scenario& s, const model::Event& e) {
     case model::EventKind::ratification_failed:
       return who + "'s legislature rejects the deal";
     case model::EventKind::phased_relief:
-      return "relief phased in up to the cap";
+      return "relief to be phased: the caps bind the texts from now on";
     case model::EventKind::walkout:
       return who + " walks out";
   }

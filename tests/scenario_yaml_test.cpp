@@ -275,18 +275,16 @@ TEST_P(RoundTrip, ResolvedYamlAndJsonLoadBackEqual) {
   EXPECT_EQ(to_yaml(from_yaml), yaml);
 }
 
-INSTANTIATE_TEST_SUITE_P(Scenarios, RoundTrip,
-                         ::testing::Values(test::kDefaultScenario,
-                                           test::kDataDir + "/good/every-field.yaml",
-                                           test::kDataDir + "/good/minimal.yaml"),
-                         [](const auto& param_info) {
-                           std::string name =
-                               param_info.param.substr(param_info.param.rfind('/') + 1);
-                           name = name.substr(0, name.find('.'));
-                           for (char& c : name)
-                             c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-                           return name;
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Scenarios, RoundTrip,
+    ::testing::Values(test::kDefaultScenario, test::kDataDir + "/good/every-field.yaml",
+                      test::kDataDir + "/good/minimal.yaml", test::kDataDir + "/good/talks.yaml"),
+    [](const auto& param_info) {
+      std::string name = param_info.param.substr(param_info.param.rfind('/') + 1);
+      name = name.substr(0, name.find('.'));
+      for (char& c : name) c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+      return name;
+    });
 
 TEST(RoundTripValues, ExactDoublesSurvive) {
   // Values with no short decimal form must come back bit for bit.

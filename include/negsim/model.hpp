@@ -77,7 +77,7 @@ enum class EventKind : std::uint8_t {
   leadership_change,    ///< a principal's preferences were redrawn
   ratification_passed,  ///< a legislature approved a deal above the cap
   ratification_failed,  ///< ... or rejected it
-  phased_relief,        ///< a rejected deal settled with relief capped
+  phased_relief,        ///< a rejection made the caps bind every later text
   walkout,              ///< a principal left the talks
 };
 inline constexpr std::size_t kEventKinds = 8;
@@ -97,7 +97,7 @@ struct RunResult {
   Cause cause = Cause::none;  ///< for breakdowns
   int round = 0;              ///< the round it ended (the horizon if no agreement)
   int agent = -1;             ///< the spoiler, the principal walking out, ...
-  bool phased = false;        ///< a deal whose relief was capped after ratification failed
+  bool phased = false;        ///< a deal reached under caps imposed by a failed ratification
   IssueVec terms{};           ///< the deal's terms in real units (deals only)
   /// Each agent's utility of the outcome: of the terms for a deal; for no
   /// deal, a principal's reservation and another agent's utility of the

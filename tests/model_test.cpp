@@ -1,0 +1,199 @@
+// Behavioural tests of the model: over a few thousand seeded runs, changing
+// one assumption must move the outcome the way the model says it does. The
+// runs use the same seeds on both sides of each comparison (common random
+// numbers), so the differences are the assumption's, not noise.
+#include "negsim/model.hpp"
+
+#include <gtest/gtest.h>
+
+#include "negsim/scenario_yaml.hpp"
+#include "test_util.hpp"
+
+namespace negsim::model {
+namespace {
+
+const std::string kTalks = test::kDataDir + "/good/talks.yaml";
+
+Scenario talks(std::vector<std::string> sets = {}) {
+  LoadOptions options;
+  for (const auto& s : sets) options.overrides.push_back(parse_override(s));
+  return load_scenario(kTalks, options);
+}
+
+struct Rates {
+  int runs = 0;
+  std::array<int, 4> outcome{};
+  std::array<int, 4> cause{};
+  double of(Outcome o) const { return double(outcome[static_cast<std::size_t>(o)]) / runs; }
+  double deals() const { return of(Outcome::full_deal) + of(Outcome::interim_deal); }
+  double breakdowns(Cause c) const { return double(cause[static_cast<std::size_t>(c)]) / runs; }
+};
+
+Rates simulate(const Scenario& s, int runs = 2000) {
+  const Negotiation negotiation(s);
+  Rates r;
+  r.runs = runs;
+  for (int i = 0; i < runs; ++i) {
+    const RunResult res = negotiation.run(s.seed, 0, static_cast<std::uint64_t>(i));
+    ++r.outcome[static_cast<std::size_t>(res.outcome)];
+    ++r.cause[static_cast<std::size_t>(res.cause)];
+  }
+  return r;
+}
+
+TEST(Model, CompatiblePositionsAndFastConcessionNearlyAlwaysReachAFullDeal) {
+  const Rates r =
+      simulate(talks({"agents.east.ideal={nuclear: 10, relief: 30}", "agents.west.concession=0.3",
+                      "agents.east.concession=0.3", "agents.hawk.strike.base=0"}));
+  EXPECT_GE(r.of(Outcome::full_deal), 0.95);
+}
+
+TEST(Model, DisjointRedLinesOnEveryIssueNeverYieldADeal) {
+  const Rates r = simulate(talks({"agents.west.red_lines={nuclear: {max: 20}, relief: {max: 30}}",
+                                  "agents.east.red_lines={nuclear: {min: 50}, relief: {min: 60}}",
+                                  "agents.west.concession=0.5", "agents.east.concession=0.5"}));
+  EXPECT_EQ(r.outcome[static_cast<std::size_t>(Outcome::full_deal)], 0);
+  EXPECT_EQ(r.outcome[static_cast<std::size_t>(Outcome::interim_deal)], 0);
+  // With nothing acceptable, principals at their reservation walk out.
+  EXPECT_GT(r.breakdowns(Cause::walkout), 0.3);
+}
+
+TEST(Model, RaisingTheStrikeHazardDoesNotRaiseTheFullDealRate) {
+  const Rates low = simulate(talks({"agents.hawk.strike.base=0.005"}));
+  const Rates high = simulate(talks({"agents.hawk.strike.base=0.1"}));
+  EXPECT_LT(high.of(Outcome::full_deal), low.of(Outcome::full_deal));
+  EXPECT_GT(high.breakdowns(Cause::strike), low.breakdowns(Cause::strike));
+}
+
+TEST(Model, RaisingTrustDoesNotLowerTheDealRate) {
+  const Rates low = simulate(talks({"agents.west.trust=0.1", "agents.east.trust=0.1"}));
+  const Rates high = simulate(talks({"agents.west.trust=0.9", "agents.east.trust=0.9"}));
+  EXPECT_GE(high.deals(), low.deals());
+  EXPECT_GT(high.deals(), low.deals() + 0.02) << "trust should matter, not merely not hurt";
+}
+
+TEST(Model, AnImmediateSnapbackRaisesTheBreakdownRate) {
+  // Deadline 30 = the horizon: never fires within the talks. Deadline 0: judged
+  // in round 1, when progress is still low, so it fires; the target may then
+  // walk out (docs/MODEL.md, snapback).
+  const std::vector<std::string> common{"agents.guard.snapback.progress_below=0.9",
+                                        "events.snapback.walkout_hazard=0.05"};
+  auto never = common, now = common;
+  never.push_back("agents.guard.snapback.deadline=30");
+  now.push_back("agents.guard.snapback.deadline=0");
+  const Rates a = simulate(talks(never)), b = simulate(talks(now));
+  EXPECT_EQ(a.breakdowns(Cause::snapback), 0.0);
+  EXPECT_GT(b.breakdowns(Cause::snapback), 0.05);
+  EXPECT_GT(b.of(Outcome::breakdown), a.of(Outcome::breakdown));
+}
+
+TEST(Model, FailedRatificationWithPhasingCapsTheRelief) {
+  const Scenario s = talks({"agents.west.domestic={caps: {relief: 40}, ratification: 0}",
+                            "events.ratification.on_failure=phase", "agents.west.concession=0.3",
+                            "agents.east.concession=0.3"});
+  const Negotiation negotiation(s);
+  int phased = 0, deals = 0;
+  for (int i = 0; i < 1000; ++i) {
+    const RunResult r = negotiation.run(s.seed, 0, static_cast<std::uint64_t>(i));
+    if (r.outcome != Outcome::full_deal && r.outcome != Outcome::interim_deal) continue;
+    ++deals;
+    EXPECT_LE(r.terms[1], 40 + 1e-9) << "run " << i;  // the legislature never approves more
+    phased += r.phased;
+    if (r.phased) {
+      EXPECT_GE(r.event_counts[static_cast<std::size_t>(EventKind::ratification_failed)], 1);
+    }
+  }
+  EXPECT_GT(deals, 100);
+  EXPECT_GT(phased, 0);
+}
+
+TEST(Model, TextsStayWithinThePrincipalsRedLines) {
+  const Scenario s = talks(
+      {"agents.west.red_lines={nuclear: {max: 40}}", "agents.east.red_lines={relief: {min: 50}}"});
+  const Negotiation negotiation(s);
+  for (int i = 0; i < 50; ++i) {
+    Trace trace;
+    negotiation.run(s.seed, 0, static_cast<std::uint64_t>(i), &trace);
+    for (const auto& round : trace.rounds) {
+      EXPECT_LE(round.full_text[0], 40 + 1e-9);
+      EXPECT_GE(round.full_text[1], 50 - 1e-9);
+      EXPECT_LE(round.interim_text[0], 40 + 1e-9);
+      EXPECT_EQ(round.interim_text[1], 0);  // unsettled: the status quo
+    }
+  }
+}
+
+bool same(const RunResult& a, const RunResult& b) {
+  return a.outcome == b.outcome && a.cause == b.cause && a.round == b.round && a.agent == b.agent &&
+         a.phased == b.phased && a.terms == b.terms && a.utility == b.utility &&
+         a.event_counts == b.event_counts && a.n_events == b.n_events;
+}
+
+TEST(Model, SameInputsGiveBitIdenticalResults) {
+  const Scenario s = load_scenario(test::kDefaultScenario);
+  const Negotiation negotiation(s);
+  std::vector<RunResult> forward;
+  for (int i = 0; i < 200; ++i)
+    forward.push_back(negotiation.run(s.seed, 0, static_cast<std::uint64_t>(i)));
+  // The same runs in reverse order, and from a second Negotiation object.
+  const Negotiation again(s);
+  int differing_from_first = 0;
+  for (int i = 199; i >= 0; --i) {
+    const RunResult r = again.run(s.seed, 0, static_cast<std::uint64_t>(i));
+    EXPECT_TRUE(same(r, forward[static_cast<std::size_t>(i)])) << "run " << i;
+    differing_from_first += !same(r, forward[0]);
+  }
+  EXPECT_GT(differing_from_first, 100) << "runs must differ from one another";
+  // A different seed or design point gives different runs.
+  EXPECT_FALSE(same(negotiation.run(s.seed + 1, 0, 5), forward[5]) &&
+               same(negotiation.run(s.seed + 1, 0, 6), forward[6]));
+}
+
+TEST(Model, TraceTellsTheSameStoryAsTheResult) {
+  const Scenario s = load_scenario(test::kDefaultScenario);
+  const Negotiation negotiation(s);
+  for (int i = 0; i < 30; ++i) {
+    Trace trace;
+    const RunResult traced = negotiation.run(s.seed, 0, static_cast<std::uint64_t>(i), &trace);
+    EXPECT_TRUE(same(traced, negotiation.run(s.seed, 0, static_cast<std::uint64_t>(i))))
+        << "tracing must not change the run";
+    ASSERT_EQ(trace.rounds.size(), static_cast<std::size_t>(traced.round));
+    EXPECT_EQ(trace.rounds.back().decision.rfind(to_string(traced.outcome), 0), 0u)
+        << trace.rounds.back().decision;
+  }
+}
+
+TEST(Draw, AgentsDrawFromTheirOwnSubstreams) {
+  // Making one agent's parameter uncertain leaves every other draw unchanged.
+  const Scenario a = talks();
+  const Scenario b = talks({"agents.hawk.strike.sensitivity={uniform: [0.2, 0.8]}"});
+  Draw da, db;
+  Negotiation(a).draw(a.seed, 0, 3, da);
+  Negotiation(b).draw(b.seed, 0, 3, db);
+  for (const char* name : {"west", "east", "guard"}) {
+    const std::size_t i = *a.agent_index(name);
+    EXPECT_EQ(da.agents[i].reservation, db.agents[i].reservation) << name;
+    EXPECT_EQ(da.agents[i].trust, db.agents[i].trust) << name;
+    EXPECT_EQ(da.agents[i].ideal, db.agents[i].ideal) << name;
+  }
+  const std::size_t hawk = *a.agent_index("hawk");
+  EXPECT_NE(da.agents[hawk].strike_sensitivity, db.agents[hawk].strike_sensitivity);
+  EXPECT_EQ(da.agents[hawk].strike_base, db.agents[hawk].strike_base);
+}
+
+TEST(Draw, NormalisesIssuesAndSaliences) {
+  const Scenario s = load_scenario(test::kDefaultScenario);
+  const Negotiation negotiation(s);
+  Draw d;
+  negotiation.draw(s.seed, 0, 0, d);
+  const std::size_t us = *s.agent_index("us"), enrichment = *s.issue_index("enrichment");
+  double total = 0;
+  for (std::size_t k = 0; k < d.n_issues; ++k) total += d.agents[us].salience[k];
+  EXPECT_NEAR(total, 1.0, 1e-12);
+  // The US red line of 3.67% on a 0-60% range, normalised.
+  EXPECT_DOUBLE_EQ(d.agents[us].red_hi[enrichment], 3.67 / 60);
+  EXPECT_DOUBLE_EQ(negotiation.to_real(enrichment, d.agents[us].red_hi[enrichment]), 3.67);
+}
+
+}  // namespace
+}  // namespace negsim::model
