@@ -40,5 +40,3 @@ void BM_WriteResolvedYaml(benchmark::State& state) {
 BENCHMARK(BM_WriteResolvedYaml)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
-
-BENCHMARK_MAIN();

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "negsim/model.hpp"
 #include "negsim/scenario_yaml.hpp"
 #include "test_util.hpp"
 
@@ -24,6 +25,14 @@ TEST(Cli, ValidateHelpExplainsEveryOption) {
   const auto r = run_cli({"validate", "--help"});
   EXPECT_EQ(r.code, 0);
   for (const char* option : {"--set", "--format", "--quiet", "--help"}) {
+    EXPECT_NE(r.out.find(option), std::string::npos) << option;
+  }
+}
+
+TEST(Cli, TraceHelpExplainsEveryOption) {
+  const auto r = run_cli({"trace", "--help"});
+  EXPECT_EQ(r.code, 0);
+  for (const char* option : {"--run", "--seed", "--set", "--format", "--help"}) {
     EXPECT_NE(r.out.find(option), std::string::npos) << option;
   }
 }
@@ -103,6 +112,64 @@ TEST(Cli, MissingFileAndDirectoryExit1) {
   r = run_cli({"validate", test::kDataDir});
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("is a directory"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace negsim
+
+namespace negsim {
+namespace {
+
+using test::kDefaultScenario;
+using test::run_cli;
+
+TEST(CliTrace, TellsTheRunRoundByRoundAndEndsWithTheOutcome) {
+  const auto r = run_cli({"trace", kDefaultScenario});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("This run's draws:"), std::string::npos);
+  EXPECT_NE(r.out.find("Round 1 (week 1)"), std::string::npos);
+  EXPECT_NE(r.out.find("full text:"), std::string::npos);
+  EXPECT_NE(r.out.find("interim text:"), std::string::npos);
+  EXPECT_NE(r.out.find("israel strike hazard"), std::string::npos);
+  EXPECT_NE(r.out.find("\nOutcome: "), std::string::npos);
+}
+
+TEST(CliTrace, JsonAgreesWithTheModel) {
+  const auto r = run_cli({"trace", kDefaultScenario, "--run", "3", "--format", "json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  const Scenario s = load_scenario(kDefaultScenario);
+  const model::RunResult expected = model::Negotiation(s).run(s.seed, 0, 3);
+  EXPECT_EQ(j["seed"], s.seed);
+  EXPECT_EQ(j["run"], 3);
+  EXPECT_EQ(j["outcome"]["outcome"], model::to_string(expected.outcome));
+  EXPECT_EQ(j["outcome"]["round"], expected.round);
+  EXPECT_EQ(j["rounds"].size(), static_cast<std::size_t>(expected.round));
+  EXPECT_EQ(j["rounds"][0]["full_text"].size(), s.issues.size());
+}
+
+TEST(CliTrace, SeedAndRunSelectTheRun) {
+  const auto a = run_cli({"trace", kDefaultScenario, "--seed", "5", "--run", "2"});
+  const auto b = run_cli({"trace", kDefaultScenario, "--seed", "5", "--run", "2"});
+  const auto c = run_cli({"trace", kDefaultScenario, "--seed", "6", "--run", "2"});
+  EXPECT_EQ(a.out, b.out);
+  EXPECT_NE(a.out, c.out);
+}
+
+TEST(CliTrace, BadNumbersAreUsageErrors) {
+  for (const char* bad : {"-1", "abc", "1e3", "18446744073709551616", ""}) {
+    const auto r = run_cli({"trace", kDefaultScenario, "--seed", bad});
+    EXPECT_EQ(r.code, 2) << bad;
+    EXPECT_NE(r.err.find("--seed"), std::string::npos) << r.err;
+    EXPECT_EQ(run_cli({"trace", kDefaultScenario, "--run", bad}).code, 2) << bad;
+  }
+}
+
+TEST(CliTrace, InvalidScenarioExits1) {
+  const auto r = run_cli({"trace", kDefaultScenario, "--set", "agents.us.trust=2"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("agents.us.trust: out of range"), std::string::npos);
+  EXPECT_TRUE(r.out.empty());
 }
 
 }  // namespace

@@ -35,6 +35,9 @@ TEST(RoundLoop, PlaysARunWithoutAllocating) {
       const Scenario s = load_scenario(file, options);
       const Negotiation negotiation(s);
       Draw draw;
+      const long at_start = allocations.load();
+      negotiation.draw(s.seed, 0, 0, draw);  // sizes the per-agent vector
+      ASSERT_GT(allocations.load(), at_start) << "the allocation counter must see allocations";
       long during = 0;
       int rounds = 0;
       for (std::uint64_t run = 0; run < 200; ++run) {
