@@ -14,7 +14,8 @@ using Json = nlohmann::ordered_json;
 
 std::string fixed(double x, int decimals) {
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, x);
+  // Adding 0.0 turns -0.0 into 0.0, so a zero never prints as "-0.000".
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, x + 0.0);
   return buf;
 }
 
