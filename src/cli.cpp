@@ -1,12 +1,21 @@
 #include "negsim/cli.hpp"
 
+#include <unistd.h>
+
+#include <atomic>
 #include <boost/program_options.hpp>
 #include <charconv>
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <optional>
 #include <ostream>
+#include <sstream>
 
 #include "negsim/detail/text.hpp"
+#include "negsim/engine.hpp"
 #include "negsim/model.hpp"
 #include "negsim/report.hpp"
 #include "negsim/scenario_yaml.hpp"
@@ -23,6 +32,9 @@ Usage: negsim COMMAND [OPTIONS]
        negsim COMMAND --help     options of one command
 
 Commands:
+  run [FILE]      simulate many negotiations: outcome probabilities with
+                  intervals, in summary.json and report.md (default scenario:
+                  scenarios/muscat-2025.yaml)
   validate FILE   check a scenario file and print it fully resolved
   trace FILE      play one negotiation and tell it round by round
 
@@ -30,8 +42,9 @@ Options:
   -h, --help      show this help
   --version       print negsim's version
 
-Exit codes: 0 success, 1 invalid scenario or input file, 2 bad command line,
-3 internal error (a bug: please report it with the command that caused it).
+Exit codes: 0 success, 1 invalid scenario, unreadable input or unwritable
+output, 2 bad command line, 3 internal error (a bug: please report it with the
+command that caused it), 130 interrupted (what was complete is kept).
 )";
 
 struct Command {
@@ -180,8 +193,272 @@ int trace(const std::vector<std::string>& args, std::ostream& out, std::ostream&
   return kOk;
 }
 
+std::atomic<bool> g_interrupted{false};
+extern "C" void on_interrupt(int) { g_interrupted.store(true); }
+
+/// Restores the previous SIGINT/SIGTERM handlers when a run ends.
+class InterruptGuard {
+ public:
+  InterruptGuard() {
+    g_interrupted.store(false);
+    previous_int_ = std::signal(SIGINT, on_interrupt);
+    previous_term_ = std::signal(SIGTERM, on_interrupt);
+  }
+  ~InterruptGuard() {
+    std::signal(SIGINT, previous_int_);
+    std::signal(SIGTERM, previous_term_);
+  }
+  InterruptGuard(const InterruptGuard&) = delete;
+  InterruptGuard& operator=(const InterruptGuard&) = delete;
+
+ private:
+  void (*previous_int_)(int);
+  void (*previous_term_)(int);
+};
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string default_scenario() {
+  for (const char* path : kDefaultScenarioPaths) {
+    if (std::filesystem::is_regular_file(path)) return path;
+  }
+  throw UsageError("no scenario named and the default scenario is not installed; name a FILE");
+}
+
+/// Progress on stderr: a bar redrawn in place on a terminal, a line every
+/// ten seconds otherwise (a log file or a batch job).
+class ProgressReport {
+ public:
+  ProgressReport(std::ostream& err, bool quiet, bool terminal)
+      : err_(err), quiet_(quiet), terminal_(terminal), start_(Clock::now()), last_(start_) {}
+
+  void update(std::uint64_t done, std::uint64_t planned, bool adaptive) {
+    if (quiet_) return;
+    const auto now = Clock::now();
+    const double elapsed = std::chrono::duration<double>(now - start_).count();
+    const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0;
+    const double eta = rate > 0 ? static_cast<double>(planned - done) / rate : 0;
+    char line[160];
+    if (adaptive) {
+      std::snprintf(line, sizeof line, "%llu runs (at most %llu), %.0f runs/s",
+                    static_cast<unsigned long long>(done), static_cast<unsigned long long>(planned),
+                    rate);
+    } else {
+      std::snprintf(line, sizeof line, "%llu/%llu runs (%3.0f%%), %.0f runs/s, ETA %.0f s",
+                    static_cast<unsigned long long>(done), static_cast<unsigned long long>(planned),
+                    100.0 * static_cast<double>(done) / static_cast<double>(planned), rate, eta);
+    }
+    if (terminal_) {
+      const int width = 30;
+      const int filled =
+          adaptive
+              ? 0
+              : static_cast<int>(width * static_cast<double>(done) / static_cast<double>(planned));
+      err_ << "\r[" << std::string(static_cast<std::size_t>(filled), '#')
+           << std::string(static_cast<std::size_t>(width - filled), ' ') << "] " << line << "   "
+           << std::flush;
+    } else if (std::chrono::duration<double>(now - last_).count() >= 10 || done == planned) {
+      err_ << "negsim: " << line << "\n" << std::flush;
+      last_ = now;
+    }
+  }
+  void finish() {
+    if (!quiet_ && terminal_) err_ << "\n";
+  }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  std::ostream& err_;
+  bool quiet_, terminal_;
+  Clock::time_point start_, last_;
+};
+
+int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  po::options_description desc(
+      "Usage: negsim run [FILE] [--runs N | --precision P [--max-runs M]] [--seed S]\n"
+      "                  [--threads T] [--out DIR] [--set PATH=VALUE ...] [--runs-csv] "
+      "[--quiet]\n\n"
+      "Simulates many negotiations of the scenario (the shipped default,\n"
+      "scenarios/muscat-2025.yaml, when FILE is omitted) in parallel and writes\n"
+      "DIR/summary.json and DIR/report.md: the probability of a full deal, an interim\n"
+      "deal, a breakdown (and why) and no agreement, with 95% Wilson intervals, time\n"
+      "to outcome, deal terms, utilities and events. The same seed gives the same\n"
+      "numbers for any --threads. Prints the headline table.\n\nOptions");
+  desc.add_options()                                          //
+      ("help,h", "show this help")                            //
+      ("file", po::value<std::string>()->value_name("FILE"),  //
+       "the scenario file (YAML)")                            //
+      ("runs,n", po::value<std::string>()->value_name("N"),
+       "number of runs (default 10000)")  //
+      ("precision,p", po::value<double>()->value_name("P"),
+       "instead of --runs: run batches of 10000 until every outcome's 95% interval "
+       "half-width is at most P (e.g. 0.005)")  //
+      ("max-runs", po::value<std::string>()->value_name("M"),
+       "with --precision: stop at M runs even if P is not reached (default 10000000)")  //
+      ("seed", po::value<std::string>()->value_name("S"),
+       "random seed (default: the scenario's seed)")  //
+      ("threads,t", po::value<std::string>()->value_name("T"),
+       "worker threads (default: all cores)")  //
+      ("out,o", po::value<std::string>()->value_name("DIR")->default_value("negsim-out"),
+       "output directory (created if missing)")  //
+      ("runs-csv",
+       "also write DIR/runs.csv: one row per run (drawn parameters, outcome, "
+       "round, terms)")  //
+      ("block", po::value<std::string>()->value_name("B")->default_value("256"),
+       "runs per parallel task (does not change any result)")  //
+      ("quiet,q", "no progress and no table on the terminal");
+  add_set_option(desc);
+  po::positional_options_description positional;
+  positional.add("file", 1);
+  const po::variables_map vm = parse(args, desc, positional);
+  if (vm.count("help")) {
+    out << desc << "\n";
+    return kOk;
+  }
+
+  EngineOptions options;
+  if (vm.count("runs") && vm.count("precision")) {
+    throw UsageError("--runs and --precision exclude each other (give one)");
+  }
+  if (vm.count("max-runs") && !vm.count("precision")) {
+    throw UsageError("--max-runs needs --precision");
+  }
+  if (vm.count("runs")) {
+    options.runs = parse_count("runs", vm["runs"].as<std::string>());
+    if (options.runs == 0) throw UsageError("--runs: at least 1 (got 0)");
+  }
+  if (vm.count("precision")) {
+    const double p = vm["precision"].as<double>();
+    if (!(p > 0 && p < 0.5)) {
+      throw UsageError("--precision: a half-width in (0, 0.5) (got " + detail::format_number(p) +
+                       ")");
+    }
+    options.precision = p;
+    if (vm.count("max-runs"))
+      options.max_runs = parse_count("max-runs", vm["max-runs"].as<std::string>());
+    if (options.max_runs == 0) throw UsageError("--max-runs: at least 1 (got 0)");
+  }
+  if (vm.count("threads")) {
+    const std::uint64_t t = parse_count("threads", vm["threads"].as<std::string>());
+    if (t == 0 || t > 1024) {
+      throw UsageError("--threads: between 1 and 1024 (got " + std::to_string(t) + ")");
+    }
+    options.threads = static_cast<int>(t);
+  }
+  options.block = parse_count("block", vm["block"].as<std::string>());
+  if (options.block == 0) throw UsageError("--block: at least 1 (got 0)");
+
+  const std::string file = vm.count("file") ? vm["file"].as<std::string>() : default_scenario();
+  const auto scenario = load_for_command(vm, file, err);
+  if (!scenario) return kInvalidInput;
+  options.seed =
+      vm.count("seed") ? parse_count("seed", vm["seed"].as<std::string>()) : scenario->seed;
+  const bool quiet = vm.count("quiet") > 0;
+
+  // The output directory is checked before the simulation, not after it.
+  namespace fs = std::filesystem;
+  const fs::path dir = vm["out"].as<std::string>();
+  try {
+    fs::create_directories(dir);
+    write_atomically((dir / ".negsim-write-test").string(), "");
+    fs::remove(dir / ".negsim-write-test");
+  } catch (const std::exception& e) {
+    err << "negsim run: output directory " << dir.string() << " is not writable: " << e.what()
+        << "\n";
+    return kInvalidInput;
+  }
+
+  const model::Negotiation negotiation(*scenario);
+  const bool want_csv = vm.count("runs-csv") > 0;
+  const std::string csv_path = (dir / "runs.csv").string();
+  const std::string csv_tmp = csv_path + ".tmp." + std::to_string(::getpid());
+  std::ofstream csv;
+  RunSink sink;
+  std::string buffer;
+  if (want_csv) {
+    csv.open(csv_tmp, std::ios::binary | std::ios::trunc);
+    if (!csv) {
+      err << "negsim run: cannot write " << csv_tmp << "\n";
+      return kInvalidInput;
+    }
+    csv << runs_csv_header(*scenario);
+    sink = [&](const std::vector<RunRecord>& records) {
+      buffer.clear();
+      append_runs_csv(buffer, negotiation, records);
+      csv << buffer;
+      if (!csv) throw std::runtime_error("cannot write " + csv_tmp + " (disk full?)");
+    };
+  }
+
+  ProgressReport bar(err, quiet, ::isatty(STDERR_FILENO) == 1);
+  InterruptGuard guard;
+  options.cancel = &g_interrupted;
+  const auto start = std::chrono::steady_clock::now();
+  EngineResult result;
+  try {
+    result = simulate(negotiation, options, sink, [&](std::uint64_t done, std::uint64_t planned) {
+      bar.update(done, planned, options.precision.has_value());
+    });
+  } catch (const std::runtime_error& e) {
+    bar.finish();
+    err << "negsim run: " << e.what() << "\n";
+    if (want_csv) fs::remove(csv_tmp);
+    return kInvalidInput;
+  }
+  bar.finish();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  Provenance prov;
+  prov.scenario_file = file;
+  prov.scenario_sha1 = sha1_hex(read_file(file));
+  prov.resolved_sha1 = sha1_hex(to_yaml(*scenario));
+  if (vm.count("set")) prov.overrides = vm["set"].as<std::vector<std::string>>();
+  prov.seed = options.seed;
+  prov.threads = result.threads;
+  prov.wall_seconds = seconds;
+  prov.date = utc_now();
+  prov.stopping = options.precision ? "precision" : "fixed";
+  prov.precision = options.precision;
+  prov.max_runs = options.max_runs;
+  prov.precision_reached = result.precision_reached;
+  prov.cancelled = result.cancelled;
+  try {
+    if (want_csv) {
+      csv.close();
+      if (!csv) throw std::runtime_error("cannot write " + csv_tmp + " (disk full?)");
+      fs::rename(csv_tmp, csv_path);
+    }
+    write_atomically((dir / "summary.json").string(), summary_json(*scenario, result.tally, prov));
+    write_atomically((dir / "report.md").string(), report_markdown(*scenario, result.tally, prov));
+  } catch (const std::exception& e) {
+    err << "negsim run: " << e.what() << "\n";
+    return kInvalidInput;
+  }
+  if (!quiet) {
+    out << scenario->name << ": " << result.tally.runs << " runs, seed " << options.seed << ", "
+        << result.threads << " threads, " << detail::format_number(std::round(seconds * 100) / 100)
+        << " s\n\n"
+        << headline_table(*scenario, result.tally) << "\nwrote " << (dir / "summary.json").string()
+        << ", " << (dir / "report.md").string() << (want_csv ? ", " + csv_path : std::string())
+        << "\n";
+  }
+  if (result.cancelled) {
+    err << "negsim run: interrupted after " << result.tally.runs
+        << " runs; the outputs hold those runs\n";
+    return 130;
+  }
+  return kOk;
+}
+
 const std::vector<Command>& commands() {
-  static const std::vector<Command> kCommands{{"validate", validate}, {"trace", trace}};
+  static const std::vector<Command> kCommands{
+      {"run", run}, {"validate", validate}, {"trace", trace}};
   return kCommands;
 }
 

@@ -19,6 +19,41 @@ using Vec = Eigen::Matrix<double, Eigen::Dynamic, 1, 0, static_cast<int>(kMaxIss
 using Mat = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, 0, static_cast<int>(kMaxIssues),
                           static_cast<int>(kMaxIssues)>;
 
+/// Solves a x = b for symmetric positive definite a (Cholesky). Small
+/// systems - the usual case, a handful of issues - go to fixed-size Eigen
+/// matrices, which Eigen unrolls; larger ones to the bounded dynamic type.
+template <int M>
+bool solve_fixed(const Mat& a, const Vec& b, Vec& x) {
+  const Eigen::Matrix<double, M, M> fixed = a.topLeftCorner<M, M>();
+  const Eigen::LLT<Eigen::Matrix<double, M, M>> llt(fixed);
+  if (llt.info() != Eigen::Success) return false;
+  x = llt.solve(b.head<M>());
+  return true;
+}
+
+bool solve_spd(const Mat& a, const Vec& b, Vec& x) {
+  switch (a.rows()) {
+    case 1:
+      return solve_fixed<1>(a, b, x);
+    case 2:
+      return solve_fixed<2>(a, b, x);
+    case 3:
+      return solve_fixed<3>(a, b, x);
+    case 4:
+      return solve_fixed<4>(a, b, x);
+    case 5:
+      return solve_fixed<5>(a, b, x);
+    case 6:
+      return solve_fixed<6>(a, b, x);
+    default: {
+      const Eigen::LLT<Mat> llt(a);
+      if (llt.info() != Eigen::Success) return false;
+      x = llt.solve(b);
+      return true;
+    }
+  }
+}
+
 double loss(double z, double gamma) {
   const double a = std::fabs(z);
   if (gamma == 1) return a;
@@ -127,10 +162,26 @@ NashResult nash_text(std::span<const Party> parties, const TextSpace& space, con
     return result;
   }
 
-  // g_i(x) = 1 - d_i - sum_k s_ik phi(x_k - theta_ik), smoothed.
-  auto smoothed_utility = [&](const Party& p, const IssueVec& y) {
-    double u = 1;
+  // g_i(x) = 1 - d_i - sum_k s_ik phi(x_k - theta_ik), smoothed. Issues
+  // that are not variables keep their value through the solve, so their
+  // part of each party's loss is computed once.
+  IssueMask is_var{};
+  for (int j = 0; j < m; ++j) is_var[var[static_cast<std::size_t>(j)]] = true;
+  std::array<double, kMaxAgents> constant_loss{};
+  for (std::size_t i = 0; i < parties.size(); ++i) {
+    const Party& p = parties[i];
     for (std::size_t k = 0; k < n; ++k) {
+      const double s = (*p.prefs.salience)[k];
+      if (s != 0 && !is_var[k]) {
+        constant_loss[i] += s * smooth_loss(x[k] - (*p.prefs.ideal)[k], p.prefs.gamma).value;
+      }
+    }
+  }
+  auto smoothed_utility = [&](std::size_t i, const IssueVec& y) {
+    const Party& p = parties[i];
+    double u = 1 - constant_loss[i];
+    for (int j = 0; j < m; ++j) {
+      const std::size_t k = var[static_cast<std::size_t>(j)];
       const double s = (*p.prefs.salience)[k];
       if (s != 0) u -= s * smooth_loss(y[k] - (*p.prefs.ideal)[k], p.prefs.gamma).value;
     }
@@ -140,23 +191,28 @@ NashResult nash_text(std::span<const Party> parties, const TextSpace& space, con
   // reservation, so the feasible set {g_i > 0} is never empty.
   std::array<double, kMaxAgents> claim{};
   for (std::size_t i = 0; i < parties.size(); ++i) {
-    const double at_start = smoothed_utility(parties[i], x) - kClaimMargin;
+    const double at_start = smoothed_utility(i, x) - kClaimMargin;
     claim[i] = std::min(parties[i].disagreement, at_start);
     if (claim[i] < parties[i].disagreement) result.claims_lowered = true;
   }
   auto objective = [&](const IssueVec& y) {
     double f = 0;
     for (std::size_t i = 0; i < parties.size(); ++i) {
-      const double g = smoothed_utility(parties[i], y) - claim[i];
+      const double g = smoothed_utility(i, y) - claim[i];
       if (g <= 0) return -std::numeric_limits<double>::infinity();
       f += parties[i].weight * std::log(g);
     }
     return f;
   };
   if (warm) {
+    // Last round's text is nearly always nearer the optimum than the
+    // compromise: take it whenever every party still gains there.
     IssueVec w = *warm;
-    space.project(w);
-    if (objective(w) > objective(x)) x = w;
+    for (std::size_t k = 0; k < n; ++k) {
+      if (!is_var[k]) w[k] = x[k];  // the constant part of the losses assumes x's values
+    }
+    space.project(w);  // the space may have shrunk since (a legislature's cap)
+    if (objective(w) > -std::numeric_limits<double>::infinity()) x = w;
   }
 
   Vec grad(m);
@@ -167,15 +223,23 @@ NashResult nash_text(std::span<const Party> parties, const TextSpace& space, con
     result.iterations = it + 1;
     grad.setZero();
     hess.setZero();
+    std::array<Smooth, kMaxIssues> phi{};
     for (std::size_t i = 0; i < parties.size(); ++i) {
       const Party& p = parties[i];
-      const double g = smoothed_utility(p, x) - claim[i];
+      // Each loss once: its value for g_i, its derivatives for the step.
+      double g = 1 - claim[i] - constant_loss[i];
       for (int j = 0; j < m; ++j) {
         const std::size_t k = var[static_cast<std::size_t>(j)];
         const double s = (*p.prefs.salience)[k];
-        const Smooth phi = smooth_loss(x[k] - (*p.prefs.ideal)[k], p.prefs.gamma);
-        dgi(j) = -s * phi.d1;
-        hess(j, j) += p.weight * (-s * phi.d2) / g;
+        if (s == 0) continue;
+        phi[k] = smooth_loss(x[k] - (*p.prefs.ideal)[k], p.prefs.gamma);
+        g -= s * phi[k].value;
+      }
+      for (int j = 0; j < m; ++j) {
+        const std::size_t k = var[static_cast<std::size_t>(j)];
+        const double s = (*p.prefs.salience)[k];
+        dgi(j) = s == 0 ? 0.0 : -s * phi[k].d1;
+        hess(j, j) += s == 0 ? 0.0 : p.weight * (-s * phi[k].d2) / g;
       }
       grad += (p.weight / g) * dgi;
       hess -= (p.weight / (g * g)) * dgi * dgi.transpose();
@@ -201,9 +265,7 @@ NashResult nash_text(std::span<const Party> parties, const TextSpace& space, con
       if (held[static_cast<std::size_t>(j)]) rhs(j) = 0;
     }
     if (rhs.squaredNorm() == 0) break;  // stationary
-    Eigen::LLT<Mat> llt(neg);
-    if (llt.info() == Eigen::Success) {
-      direction = llt.solve(rhs);
+    if (solve_spd(neg, rhs, direction)) {
       // The Newton decrement is the gain a full step promises: when it is
       // negligible the text has converged.
       if (rhs.dot(direction) < kDecrementTolerance) break;

@@ -157,9 +157,9 @@ double quantile(const Param& param, double u) {
           [u](const Beta& d) {
             // Double precision throughout: Boost's default promotes to long
             // double, several times slower for no digit the model can use.
-            using NoPromotion = boost::math::policies::policy<
-                boost::math::policies::promote_float<false>,
-                boost::math::policies::promote_double<false>>;
+            using NoPromotion =
+                boost::math::policies::policy<boost::math::policies::promote_float<false>,
+                                              boost::math::policies::promote_double<false>>;
             return d.min + (d.max - d.min) * boost::math::ibeta_inv(d.a, d.b, u, NoPromotion());
           },
           [u](const Triangular& d) {

@@ -3,8 +3,11 @@
 
 #include <cstdint>
 #include <iosfwd>
+#include <optional>
 #include <string>
+#include <vector>
 
+#include "negsim/engine.hpp"
 #include "negsim/model.hpp"
 
 namespace negsim {
@@ -27,5 +30,49 @@ void write_trace_text(std::ostream& out, const TracedRun& traced);
 
 /// The same as JSON, for tools.
 void write_trace_json(std::ostream& out, const TracedRun& traced);
+
+/// Where a set of results came from, written into every output.
+struct Provenance {
+  std::string scenario_file;
+  std::string scenario_sha1;  ///< of the file's bytes
+  std::string resolved_sha1;  ///< of the resolved scenario (overrides applied)
+  std::vector<std::string> overrides;
+  std::uint64_t seed = 0;
+  int threads = 1;
+  double wall_seconds = 0;
+  std::string date;      ///< UTC, ISO 8601
+  std::string stopping;  ///< "fixed" or "precision"
+  std::optional<double> precision;
+  std::uint64_t max_runs = 0;
+  bool precision_reached = false;
+  bool cancelled = false;
+};
+
+/// SHA-1 of a text, in hex (an identity for provenance, not a security hash).
+std::string sha1_hex(const std::string& bytes);
+
+/// The current UTC time as "2026-11-22T20:41:05Z".
+std::string utc_now();
+
+/// summary.json: every aggregate of DESIGN §5, with provenance.
+std::string summary_json(const Scenario& scenario, const Tally& tally,
+                         const Provenance& provenance);
+
+/// The headline table: each outcome's probability with its 95% interval.
+std::string headline_table(const Scenario& scenario, const Tally& tally);
+
+/// report.md: the same as summary.json, for people, headline first.
+std::string report_markdown(const Scenario& scenario, const Tally& tally,
+                            const Provenance& provenance);
+
+/// runs.csv: the header, and one row per run.
+std::string runs_csv_header(const Scenario& scenario);
+void append_runs_csv(std::string& out, const model::Negotiation& negotiation,
+                     const std::vector<RunRecord>& records);
+
+/// Replaces `path` with `content` atomically: written to a temporary file in
+/// the same directory, flushed, then renamed, so a reader (or a crash) never
+/// sees half a file. Throws std::runtime_error naming the path on failure.
+void write_atomically(const std::string& path, const std::string& content);
 
 }  // namespace negsim
