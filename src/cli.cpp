@@ -1,5 +1,6 @@
 #include "negsim/cli.hpp"
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -428,6 +429,9 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   prov.max_runs = options.max_runs;
   prov.precision_reached = result.precision_reached;
   prov.cancelled = result.cancelled;
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  prov.peak_rss_mib = static_cast<double>(usage.ru_maxrss) / 1024.0;  // Linux: KiB
   try {
     if (want_csv) {
       csv.close();

@@ -387,6 +387,7 @@ std::string summary_json(const Scenario& s, const Tally& t, const Provenance& p)
   prov["runs"] = t.runs;
   prov["threads"] = p.threads;
   prov["wall_seconds"] = p.wall_seconds;
+  prov["peak_rss_mib"] = p.peak_rss_mib;
   prov["date"] = p.date;
   Json stop{{"rule", p.stopping}};
   if (p.precision) {

@@ -1,10 +1,16 @@
 #include "negsim/cli.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
+#include "negsim/engine.hpp"
 #include "negsim/model.hpp"
+#include "negsim/report.hpp"
 #include "negsim/scenario_yaml.hpp"
 #include "test_util.hpp"
 
@@ -170,6 +176,157 @@ TEST(CliTrace, InvalidScenarioExits1) {
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("agents.us.trust: out of range"), std::string::npos);
   EXPECT_TRUE(r.out.empty());
+}
+
+}  // namespace
+}  // namespace negsim
+
+namespace negsim {
+namespace {
+
+namespace fs = std::filesystem;
+
+/// A fresh directory under the build's temporary area.
+fs::path scratch_dir(const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() / ("negsim-test-" + name);
+  fs::remove_all(dir);
+  return dir;
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+const std::string kTalks = test::kDataDir + "/good/talks.yaml";
+
+TEST(CliRun, WritesSummaryAndReportThatAgreeWithTheEngine) {
+  const fs::path dir = scratch_dir("run");
+  const auto r =
+      test::run_cli({"run", kTalks, "--runs", "2000", "--out", dir.string(), "--threads", "2"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(slurp(dir / "summary.json"));
+  const Scenario s = load_scenario(kTalks);
+  EngineOptions options;
+  options.seed = s.seed;
+  options.runs = 2000;
+  const Tally t = simulate(model::Negotiation(s), options).tally;
+  for (std::size_t o = 0; o < kOutcomes; ++o) {
+    const char* name = model::to_string(static_cast<model::Outcome>(o));
+    EXPECT_EQ(j["outcomes"][name]["count"], t.outcomes[o]) << name;
+    const Interval ci = wilson(t.outcomes[o], t.runs);
+    EXPECT_EQ(j["outcomes"][name]["lo"].get<double>(), ci.lo);
+  }
+  EXPECT_EQ(j["provenance"]["seed"], s.seed);
+  EXPECT_EQ(j["provenance"]["runs"], 2000);
+  EXPECT_EQ(j["provenance"]["scenario_sha1"].get<std::string>().size(), 40u);
+  EXPECT_EQ(j["cumulative_incidence"]["round"].size(), static_cast<std::size_t>(s.rounds.horizon));
+  // The report opens with the headline table, and the terminal shows it too.
+  const std::string report = slurp(dir / "report.md");
+  const std::string table = headline_table(s, t);
+  EXPECT_NE(report.find(table), std::string::npos);
+  EXPECT_LT(report.find(table), report.find("## Why talks broke down"));
+  EXPECT_NE(r.out.find(table), std::string::npos);
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator{}), 2)
+      << "no temporary files are left behind";
+}
+
+TEST(CliRun, SameNumbersForAnyThreadCount) {
+  auto summary_without_timing = [](const fs::path& dir) {
+    auto j = nlohmann::json::parse(slurp(dir / "summary.json"));
+    j["provenance"].erase("wall_seconds");
+    j["provenance"].erase("date");
+    j["provenance"].erase("threads");
+    j["provenance"].erase("peak_rss_mib");
+    return j.dump();
+  };
+  const fs::path one = scratch_dir("t1"), eight = scratch_dir("t8");
+  ASSERT_EQ(test::run_cli(
+                {"run", kTalks, "--runs", "3000", "-q", "--threads", "1", "--out", one.string()})
+                .code,
+            0);
+  ASSERT_EQ(test::run_cli({"run", kTalks, "--runs", "3000", "-q", "--threads", "8", "--block", "3",
+                           "--out", eight.string()})
+                .code,
+            0);
+  EXPECT_EQ(summary_without_timing(one), summary_without_timing(eight));
+}
+
+TEST(CliRun, RunsCsvHasOneRowPerRunInOrder) {
+  const fs::path dir = scratch_dir("csv");
+  ASSERT_EQ(
+      test::run_cli({"run", kTalks, "--runs", "300", "-q", "--runs-csv", "--out", dir.string()})
+          .code,
+      0);
+  std::ifstream in(dir / "runs.csv");
+  std::string header, line;
+  std::getline(in, header);
+  const auto columns = std::count(header.begin(), header.end(), ',') + 1;
+  EXPECT_EQ(header.rfind("run,outcome,cause,round,phased,", 0), 0u);
+  EXPECT_NE(header.find("west.trust"), std::string::npos);
+  EXPECT_NE(header.find("terms.relief"), std::string::npos);
+  int rows = 0;
+  while (std::getline(in, line)) {
+    EXPECT_EQ(line.rfind(std::to_string(rows) + ",", 0), 0u) << line;
+    EXPECT_EQ(std::count(line.begin(), line.end(), ',') + 1, columns) << line;
+    ++rows;
+  }
+  EXPECT_EQ(rows, 300);
+}
+
+TEST(CliRun, BadOptionsAreUsageErrors) {
+  const std::string out = scratch_dir("bad").string();
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"run", kTalks, "--runs", "0", "--out", out},
+           {"run", kTalks, "--runs", "-5", "--out", out},
+           {"run", kTalks, "--threads", "0", "--out", out},
+           {"run", kTalks, "--runs", "10", "--precision", "0.01", "--out", out},
+           {"run", kTalks, "--precision", "0", "--out", out},
+           {"run", kTalks, "--max-runs", "10", "--out", out},
+           {"run", kTalks, "--seed", "abc", "--out", out},
+           {"run", kTalks, "--block", "0", "--out", out}}) {
+    const auto r = test::run_cli(args);
+    EXPECT_EQ(r.code, 2) << args[2] << " " << args[3] << ": " << r.err;
+  }
+  EXPECT_FALSE(fs::exists(out)) << "nothing is written on a usage error";
+}
+
+TEST(CliRun, UnwritableOutputIsReportedBeforeRunning) {
+  const fs::path dir = scratch_dir("blocked");
+  fs::create_directories(dir);
+  std::ofstream(dir / "file") << "x";
+  const auto r =
+      test::run_cli({"run", kTalks, "--runs", "100", "--out", (dir / "file" / "sub").string()});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("is not writable"), std::string::npos) << r.err;
+}
+
+TEST(CliRun, RunsTheDefaultScenarioWhenNoneIsNamed) {
+  const fs::path dir = scratch_dir("default");
+  const auto r = test::run_cli({"run", "--runs", "200", "-q", "--out", dir.string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(slurp(dir / "summary.json"));
+  EXPECT_EQ(j["provenance"]["scenario"], load_scenario(test::kDefaultScenario).name);
+}
+
+TEST(WriteAtomically, ReplacesWholeFilesAndLeavesNoTemporaries) {
+  const fs::path dir = scratch_dir("atomic");
+  fs::create_directories(dir);
+  const std::string path = (dir / "summary.json").string();
+  write_atomically(path, "first");
+  write_atomically(path, "second");
+  EXPECT_EQ(slurp(path), "second");
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator{}), 1);
+  // A failed write throws, names the file, and leaves the old content alone.
+  EXPECT_THROW(write_atomically((dir / "missing" / "x.json").string(), "y"), std::runtime_error);
+  fs::permissions(dir, fs::perms::owner_read | fs::perms::owner_exec);
+  if (::geteuid() != 0) {  // root ignores permissions
+    EXPECT_THROW(write_atomically(path, "third"), std::runtime_error);
+    EXPECT_EQ(slurp(path), "second");
+  }
+  fs::permissions(dir, fs::perms::owner_all);
 }
 
 }  // namespace

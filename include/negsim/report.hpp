@@ -46,6 +46,7 @@ struct Provenance {
   std::uint64_t max_runs = 0;
   bool precision_reached = false;
   bool cancelled = false;
+  double peak_rss_mib = 0;  ///< the process's peak resident memory
 };
 
 /// SHA-1 of a text, in hex (an identity for provenance, not a security hash).
