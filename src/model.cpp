@@ -6,14 +6,23 @@
 namespace negsim::model {
 namespace {
 
-/// A principal is "at its reservation" when its aspiration is this close.
-constexpr double kAtReservation = 1e-3;
+/// A principal is "at its reservation" when its aspiration is this close
+/// (aspirations approach the reservation geometrically and never reach it).
+constexpr double kAtReservation = 0.02;
 /// Share of the gap to the lobbied position a principal moves each round.
 constexpr double kLobbyPace = 0.5;
 /// Slack when comparing a text with an executive cap (normalised units).
 constexpr double kCapSlack = 1e-12;
 
 int whole(double x) { return static_cast<int>(std::lround(x)); }
+
+bool respects_red_lines(const AgentDraw& d, const IssueVec& x, const IssueMask& settles,
+                        std::size_t n) {
+  for (std::size_t k = 0; k < n; ++k) {
+    if (settles[k] && (x[k] < d.red_lo[k] || x[k] > d.red_hi[k])) return false;
+  }
+  return true;
+}
 
 }  // namespace
 
@@ -398,7 +407,9 @@ RunResult Negotiation::play(const Draw& draw, RunStreams& streams, Trace* trace)
     for (std::size_t a = 0; a < n_agents; ++a) {
       const AgentDraw& d = draw.agents[a];
       if (d.role == Role::mediator) continue;
-      voices[n_voices++] = Voice{&position[a], &d.salience, d.capability};
+      // The mediator's bias tilts the favoured principal's voice too.
+      const double tilt = static_cast<int>(a) == bias_toward ? 1 + bias_amount : 1.0;
+      voices[n_voices++] = Voice{&position[a], &d.salience, d.capability * tilt};
     }
     const std::span<const Voice> voice_span(voices.data(), n_voices);
     for (std::size_t p = 0; p < principals_.size(); ++p) {
@@ -433,16 +444,23 @@ RunResult Negotiation::play(const Draw& draw, RunStreams& streams, Trace* trace)
     std::array<double, kMaxAgents> value_full{}, value_interim{};
     for (std::size_t i : principals_) {
       const AgentDraw& d = draw.agents[i];
+      // How close a text is to what the principal holds out for (1 when it
+      // would accept); an aspiration of 0 is met by anything.
+      auto closeness = [&](double value) {
+        return aspiration[i] > 0 ? std::clamp(value / aspiration[i], 0.0, 1.0) : 1.0;
+      };
       value_full[i] = perceived_value(prefs(i), trust[i], full_text, status_quo_, n);
-      accepts_full[i] = within(full_text, d.red_lo, d.red_hi, n) && value_full[i] >= aspiration[i];
+      accepts_full[i] =
+          respects_red_lines(d, full_text, full.settles, n) && value_full[i] >= aspiration[i];
       all_full &= accepts_full[i];
-      progress_full += std::clamp(value_full[i] / aspiration[i], 0.0, 1.0);
+      progress_full += closeness(value_full[i]);
       if (has_interim_) {
+        // Red lines bind what a text settles, not the issues it leaves open.
         value_interim[i] = perceived_value(prefs(i), trust[i], interim_text, status_quo_, n);
-        accepts_interim[i] =
-            within(interim_text, d.red_lo, d.red_hi, n) && value_interim[i] >= aspiration[i];
+        accepts_interim[i] = respects_red_lines(d, interim_text, interim.settles, n) &&
+                             value_interim[i] >= aspiration[i];
         all_interim &= accepts_interim[i];
-        progress_interim += std::clamp(value_interim[i] / aspiration[i], 0.0, 1.0);
+        progress_interim += closeness(value_interim[i]);
       }
     }
     const double principals_count = static_cast<double>(principals_.size());
@@ -490,7 +508,6 @@ RunResult Negotiation::play(const Draw& draw, RunStreams& streams, Trace* trace)
       if (progress >= d.snapback_progress_below) continue;
       const std::size_t target = d.snapback_target;
       reservation[target] = std::max(0.0, reservation[target] - draw.snapback_reservation_drop);
-      aspiration[target] = std::max(aspiration[target], reservation[target]);
       snapback_hazard[target] += draw.snapback_walkout_hazard;
       record(t, EventKind::snapback, static_cast<int>(e));
     }

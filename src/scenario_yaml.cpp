@@ -759,8 +759,7 @@ class Loader {
                                                    "ideal", "salience",    "influence",  "strike"};
     static const std::vector<std::string> kEnforcer{
         "role", "description", "capability", "risk", "ideal", "salience", "influence", "snapback"};
-    static const std::vector<std::string> kMediator{"role", "description", "capability", "bias",
-                                                    "skill"};
+    static const std::vector<std::string> kMediator{"role", "description", "bias", "skill"};
     switch (role) {
       case Role::principal:
         return kPrincipal;
@@ -1014,10 +1013,12 @@ class Loader {
     Fields f(c_, n, path, {"deadline", "progress_below", "target"});
     if (!f.is_map()) return;
     Snapback sb;
-    // Required: a default deadline could fall beyond the horizon and never fire.
-    if (auto* v = f.require("deadline", "the round at which progress is judged")) {
+    // Required: a default deadline could fall beyond the horizon and never
+    // fire. Progress is judged once `deadline` rounds have passed, so the
+    // last deadline that can fire is horizon - 1.
+    if (auto* v = f.require("deadline", "the number of rounds after which progress is judged")) {
       if (auto p = read_param(c_, *v, f.sub("deadline"),
-                              Range{0, static_cast<double>(s.rounds.horizon), true})) {
+                              Range{0, static_cast<double>(s.rounds.horizon - 1), true})) {
         sb.deadline = *p;
       }
     }
@@ -1317,7 +1318,6 @@ Json scenario_json(const Scenario& s) {
     Json o;
     o["role"] = to_string(a.role);
     if (!a.description.empty()) o["description"] = a.description;
-    o["capability"] = param_json(a.capability);
     if (a.role == Role::mediator) {
       if (a.bias) {
         o["bias"] = Json{{"toward", a.bias->toward.name}, {"amount", param_json(a.bias->amount)}};
@@ -1326,6 +1326,7 @@ Json scenario_json(const Scenario& s) {
       agents[a.name] = o;
       continue;
     }
+    o["capability"] = param_json(a.capability);
     o["risk"] = param_json(a.risk);
     if (a.role == Role::principal) {
       o["reservation"] = param_json(a.reservation);

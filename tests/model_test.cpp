@@ -73,14 +73,14 @@ TEST(Model, RaisingTrustDoesNotLowerTheDealRate) {
 }
 
 TEST(Model, AnImmediateSnapbackRaisesTheBreakdownRate) {
-  // Deadline 30 = the horizon: never fires within the talks. Deadline 0: judged
-  // in round 1, when progress is still low, so it fires; the target may then
+  // A threshold of 0 never fires. Deadline 0 with threshold 0.9: judged in
+  // round 1, when progress is still low, so it fires; the target may then
   // walk out (docs/MODEL.md, snapback).
-  const std::vector<std::string> common{"agents.guard.snapback.progress_below=0.9",
+  const std::vector<std::string> common{"agents.guard.snapback.deadline=0",
                                         "events.snapback.walkout_hazard=0.05"};
   auto never = common, now = common;
-  never.push_back("agents.guard.snapback.deadline=30");
-  now.push_back("agents.guard.snapback.deadline=0");
+  never.push_back("agents.guard.snapback.progress_below=0");
+  now.push_back("agents.guard.snapback.progress_below=0.9");
   const Rates a = simulate(talks(never)), b = simulate(talks(now));
   EXPECT_EQ(a.breakdowns(Cause::snapback), 0.0);
   EXPECT_GT(b.breakdowns(Cause::snapback), 0.05);
@@ -103,7 +103,7 @@ TEST(Model, FailedRatificationWithPhasingCapsTheRelief) {
       EXPECT_GE(r.event_counts[static_cast<std::size_t>(EventKind::ratification_failed)], 1);
     }
   }
-  EXPECT_GT(deals, 100);
+  EXPECT_GT(deals, 30) << "enough deals for the check to mean something";
   EXPECT_GT(phased, 0);
 }
 

@@ -82,7 +82,7 @@ struct NashResult {
   IssueVec text{};
   int iterations = 0;
   /// True when some party's reservation was above what the compromise text
-  /// gives it, so the claims were lowered to keep the problem solvable.
+  /// gives it less a margin of 0.05, so its claim was lowered to that.
   bool claims_lowered = false;
 };
 

@@ -224,7 +224,9 @@ struct Strike {
 
 /// An enforcer's threat to restore sanctions at a deadline.
 struct Snapback {
-  Param deadline = 16;         ///< round at which the enforcer judges progress
+  /// Rounds after which the enforcer judges progress (in round deadline + 1),
+  /// in [0, horizon - 1].
+  Param deadline = 16;
   Param progress_below = 0.5;  ///< snap back if progress is below this, in [0, 1]
   Ref target;                  ///< the principal whose sanctions return
   bool operator==(const Snapback&) const = default;
@@ -239,7 +241,9 @@ struct Bias {
 
 struct Influence {
   Ref target;
-  Param weight;  ///< in [0, 1]: how far the agent pulls the target each round
+  /// In [0, 1]: the share of the distance to the agent's ideal that the
+  /// target's position moves, in the long run.
+  Param weight;
   bool operator==(const Influence&) const = default;
 };
 
@@ -247,7 +251,7 @@ struct Agent {
   std::string name;
   std::string description;
   Role role = Role::principal;
-  Param capability = 1.0;   ///< bargaining power, >= 0
+  Param capability = 1.0;   ///< bargaining power, >= 0 (mediators have none)
   Param risk = 1.0;         ///< risk exponent gamma of the utility, in [0.25, 4]
   Param reservation = 0.3;  ///< utility of no deal (BATNA), in [0, 1]
   Param concession = 0.05;  ///< per-round aspiration decay, in [0, 1]
