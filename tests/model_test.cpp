@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "negsim/scenario_yaml.hpp"
 #include "test_util.hpp"
 
@@ -121,6 +123,53 @@ TEST(Model, TextsStayWithinThePrincipalsRedLines) {
       EXPECT_EQ(round.interim_text[1], 0);  // unsettled: the status quo
     }
   }
+}
+
+/// The mean and spread of the first full text on an issue, over many runs.
+struct TextStats {
+  double mean = 0, sd = 0;
+};
+TextStats first_text(const Scenario& s, std::size_t issue, int runs = 400) {
+  const Negotiation negotiation(s);
+  double sum = 0, sum2 = 0;
+  for (int i = 0; i < runs; ++i) {
+    Trace trace;
+    negotiation.run(s.seed, 0, static_cast<std::uint64_t>(i), &trace);
+    const double x = trace.rounds.front().full_text[issue];
+    sum += x;
+    sum2 += x * x;
+  }
+  const double mean = sum / runs;
+  return {mean, std::sqrt(std::max(0.0, sum2 / runs - mean * mean))};
+}
+
+TEST(Model, MediatorBiasTiltsTheTextTowardTheFavouredSide) {
+  // East's ideal is 100 on both issues, west's 0 and 20: leaning toward east
+  // moves the text up on the issues taken together. Quadratic utilities put
+  // the Nash text inside the box, where the weights move it (with linear
+  // ones it sits at a vertex and moves little).
+  for (const char* rule : {"nash", "compromise"}) {
+    const std::string r = std::string("protocol.rule=") + rule;
+    const std::string q1 = "agents.west.risk=2", q2 = "agents.east.risk=2";
+    auto toward_east = [](const Scenario& s) {
+      return first_text(s, 0).mean + first_text(s, 1).mean;
+    };
+    const double fair = toward_east(talks({r, q1, q2, "agents.broker.skill=1"}));
+    const double leaning = toward_east(talks(
+        {r, q1, q2, "agents.broker.skill=1", "agents.broker.bias={toward: east, amount: 0.8}"}));
+    EXPECT_GT(leaning, fair + 1) << rule;
+  }
+}
+
+TEST(Model, MediatorSkillReducesTheDraftingError) {
+  const TextStats clumsy =
+      first_text(talks({"agents.broker.skill=0", "protocol.text_noise=0.2"}), 1);
+  const TextStats skilled =
+      first_text(talks({"agents.broker.skill=0.9", "protocol.text_noise=0.2"}), 1);
+  const TextStats perfect =
+      first_text(talks({"agents.broker.skill=1", "protocol.text_noise=0.2"}), 1);
+  EXPECT_GT(clumsy.sd, 2 * skilled.sd);
+  EXPECT_LT(perfect.sd, skilled.sd);
 }
 
 bool same(const RunResult& a, const RunResult& b) {

@@ -105,9 +105,12 @@ struct EngineOptions {
   /// this (or max_runs is reached).
   std::optional<double> precision;
   std::uint64_t max_runs = 10'000'000;
-  std::uint64_t batch = 10'000;  ///< runs between stopping checks and progress reports
-  std::uint64_t block = 256;     ///< runs per parallel task
-  int threads = 0;               ///< 0: all cores
+  /// Runs between stopping checks, progress reports and sink calls. With a
+  /// precision target it is part of the stopping rule; otherwise it changes
+  /// no result.
+  std::uint64_t batch = 10'000;
+  std::uint64_t block = 256;  ///< runs per parallel task
+  int threads = 0;            ///< 0: all cores
   /// Set from another thread (a signal handler) to stop after the batch.
   const std::atomic<bool>* cancel = nullptr;
 };
