@@ -381,9 +381,11 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   // reports and the unit of runs.csv buffering. With a fixed number of runs
   // they change no result, so they are large enough that the wait for a
   // batch's last block costs little, and small when runs are kept for the CSV.
-  if (want_csv) {
+  if (options.precision) {
+    options.batch = 10'000;  // part of the stopping rule: never varies
+  } else if (want_csv) {
     options.batch = 2000;
-  } else if (!options.precision) {
+  } else {
     options.batch = std::clamp<std::uint64_t>(options.runs / 50, 10'000, 100'000);
   }
   const std::string csv_path = (dir / "runs.csv").string();

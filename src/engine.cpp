@@ -25,10 +25,19 @@ Interval wilson(std::uint64_t successes, std::uint64_t trials, double z) {
   const double z2 = z * z;
   const double centre = (p + z2 / (2 * n)) / (1 + z2 / n);
   const double half = z / (1 + z2 / n) * std::sqrt(p * (1 - p) / n + z2 / (4 * n * n));
-  return {p, std::max(0.0, centre - half), std::min(1.0, centre + half)};
+  // Exact bounds at the edges (the formula leaves rounding dust like 1e-19).
+  const double lo = successes == 0 ? 0.0 : std::max(0.0, centre - half);
+  const double hi = successes == trials ? 1.0 : std::min(1.0, centre + half);
+  return {p, lo, hi};
 }
 
-void ExactSum::add(double x) { total_ += static_cast<Int128>(std::llround(x * kFixedPointScale)); }
+void ExactSum::add(double x) {
+  // Whole part and fraction apart, so any |x| < 2^63 fits (x * 2^32 in one
+  // 64-bit integer would overflow from 2^31 up).
+  const double whole = std::floor(x);
+  const auto fraction = static_cast<Int128>(std::llround((x - whole) * kFixedPointScale));
+  total_ += static_cast<Int128>(static_cast<std::int64_t>(whole)) * (Int128{1} << 32) + fraction;
+}
 
 double ExactSum::value() const { return static_cast<double>(total_) / kFixedPointScale; }
 

@@ -321,12 +321,14 @@ RunResult Negotiation::play(const Draw& draw, RunStreams& streams, Trace* trace)
   // `phase` the rejected caps also bound every later text, so the mediator
   // rebalances the package with relief phased in up to the cap.
   bool capped_by_legislature = false;
-  auto ratify = [&](const IssueVec& x, int round) {
+  auto ratify = [&](const IssueVec& x, const IssueMask& settles, int round) {
     bool failed = false;
     for (std::size_t i : principals_) {
       const AgentDraw& d = draw.agents[i];
       bool over = false;
-      for (std::size_t k = 0; k < n; ++k) over |= x[k] > d.cap[k] + kCapSlack;
+      // Like red lines, caps bind what the text settles: leaving an issue at
+      // the status quo needs no legislature.
+      for (std::size_t k = 0; k < n; ++k) over |= settles[k] && x[k] > d.cap[k] + kCapSlack;
       if (!over) continue;
       if (streams.ratification.bernoulli(d.ratification)) {
         record(round, EventKind::ratification_passed, static_cast<int>(i));
@@ -336,7 +338,7 @@ RunResult Negotiation::play(const Draw& draw, RunStreams& streams, Trace* trace)
       failed = true;
       if (draw.ratification_failure == RatificationFailure::phase) {
         for (std::size_t k = 0; k < n; ++k) {
-          if (x[k] <= d.cap[k] + kCapSlack) continue;
+          if (!settles[k] || x[k] <= d.cap[k] + kCapSlack) continue;
           full.hi[k] = std::min(full.hi[k], d.cap[k]);
           interim.hi[k] = std::min(interim.hi[k], d.cap[k]);
         }
@@ -520,12 +522,12 @@ RunResult Negotiation::play(const Draw& draw, RunStreams& streams, Trace* trace)
 
     // 7. Decisions: the full text first, then the interim one.
     if (all_full) {
-      if (ratify(full_text, t)) {
+      if (ratify(full_text, full.settles, t)) {
         result.phased = capped_by_legislature;
         return finish(Outcome::full_deal, Cause::none, t, -1, &full_text);
       }
     } else if (all_interim) {
-      if (ratify(interim_text, t)) {
+      if (ratify(interim_text, interim.settles, t)) {
         result.phased = capped_by_legislature;
         return finish(Outcome::interim_deal, Cause::none, t, -1, &interim_text);
       }

@@ -91,10 +91,9 @@ void write_trace_text(std::ostream& out, const TracedRun& t) {
   for (std::size_t a = 0; a < s.agents.size(); ++a) {
     const Agent& agent = s.agents[a];
     const model::AgentDraw& d = t.draw.agents[a];
-    out << "  " << agent.name << " (" << to_string(agent.role) << "): capability "
-        << fixed(d.capability, 2);
+    out << "  " << agent.name << " (" << to_string(agent.role) << "):";
     if (agent.role == Role::mediator) {
-      out << ", skill " << fixed(d.skill, 2);
+      out << " skill " << fixed(d.skill, 2);
       if (d.bias_toward >= 0) {
         out << ", leaning " << fixed(d.bias_amount, 2) << " toward "
             << s.agents[static_cast<std::size_t>(d.bias_toward)].name;
@@ -102,6 +101,7 @@ void write_trace_text(std::ostream& out, const TracedRun& t) {
       out << "\n";
       continue;
     }
+    out << " capability " << fixed(d.capability, 2);
     if (agent.role == Role::principal) {
       out << ", reservation " << fixed(d.reservation, 2) << ", concession "
           << fixed(d.concession, 3) << ", trust " << fixed(d.trust, 2);
@@ -209,10 +209,11 @@ void write_trace_json(std::ostream& out, const TracedRun& t) {
   Json draws = Json::object();
   for (std::size_t a = 0; a < s.agents.size(); ++a) {
     const model::AgentDraw& d = t.draw.agents[a];
-    Json o{{"role", to_string(d.role)}, {"capability", d.capability}};
+    Json o{{"role", to_string(d.role)}};
     if (d.role == Role::mediator) {
       o["skill"] = d.skill;
     } else {
+      o["capability"] = d.capability;
       Json ideal = Json::object(), salience = Json::object();
       for (std::size_t k = 0; k < n; ++k) {
         if (d.salience[k] == 0) continue;

@@ -838,7 +838,7 @@ class Loader {
     if (auto* v = f.get("description")) {
       a.description = c_.string(*v, f.sub("description")).value_or("");
     }
-    read_param_field(c_, f, "capability", kNonNegative, a.capability);
+    if (has("capability")) read_param_field(c_, f, "capability", kNonNegative, a.capability);
     if (has("risk")) read_param_field(c_, f, "risk", Range{0.25, 4}, a.risk);
     if (has("reservation")) read_param_field(c_, f, "reservation", kProbability, a.reservation);
     if (has("concession")) read_param_field(c_, f, "concession", kProbability, a.concession);

@@ -47,6 +47,15 @@ TEST(ExactSum, DoesNotDependOnTheOrderOfAddition) {
   EXPECT_NEAR(forward.value(), 9250.0 + 0.1 - 3.5 + 1.0 / 3.0 + 0.7, 1e-8);
 }
 
+TEST(ExactSum, HoldsLargeAndNegativeValues) {
+  ExactSum s;
+  s.add(3e12);
+  s.add(-1e12);
+  s.add(0.25);
+  s.add(-4.5e15);
+  EXPECT_DOUBLE_EQ(s.value(), 3e12 - 1e12 + 0.25 - 4.5e15);
+}
+
 TEST(Histogram, QuantilesAreExactAtPointMassesAndCloseElsewhere) {
   Histogram h(0, 60, 1000);
   for (int i = 0; i < 700; ++i) h.add(3.67);
