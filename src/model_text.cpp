@@ -204,6 +204,7 @@ NashResult nash_text(std::span<const Party> parties, const TextSpace& space, con
     }
     return f;
   };
+  double fx = std::numeric_limits<double>::quiet_NaN();  // objective at x, once known
   if (warm) {
     // Last round's text is nearly always nearer the optimum than the
     // compromise: take it whenever every party still gains there.
@@ -212,13 +213,17 @@ NashResult nash_text(std::span<const Party> parties, const TextSpace& space, con
       if (!is_var[k]) w[k] = x[k];  // the constant part of the losses assumes x's values
     }
     space.project(w);  // the space may have shrunk since (a legislature's cap)
-    if (objective(w) > -std::numeric_limits<double>::infinity()) x = w;
+    const double fw = objective(w);
+    if (fw > -std::numeric_limits<double>::infinity()) {
+      x = w;
+      fx = fw;
+    }
   }
+  if (std::isnan(fx)) fx = objective(x);
 
   Vec grad(m);
   Mat hess(m, m);
   Vec dgi(m);
-  double fx = objective(x);
   for (int it = 0; it < kMaxNewtonIterations; ++it) {
     result.iterations = it + 1;
     grad.setZero();
