@@ -281,11 +281,13 @@ NashResult nash_text(std::span<const Party> parties, const TextSpace& space, con
     double alpha = 1;
     bool moved = false;
     for (int back = 0; back < 30; ++back, alpha *= 0.5) {
+      // Only the variables move, and each has a zone: clamping them is the
+      // projection.
       IssueVec y = x;
       for (int j = 0; j < m; ++j) {
-        y[var[static_cast<std::size_t>(j)]] += alpha * direction(j);
+        const std::size_t k = var[static_cast<std::size_t>(j)];
+        y[k] = std::clamp(x[k] + alpha * direction(j), space.lo[k], space.hi[k]);
       }
-      space.project(y);
       double gain = 0;
       for (int j = 0; j < m; ++j) {
         const std::size_t k = var[static_cast<std::size_t>(j)];
