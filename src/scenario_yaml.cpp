@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -1488,18 +1489,113 @@ void yaml_block(const Json& v, int indent, int depth, std::string& out) {
   }
 }
 
-void sort_by_position(std::vector<Diagnostic>& diagnostics) {
-  // File positions first, in reading order; command-line values after them.
+void sort_by_position(std::vector<Diagnostic>& diagnostics, const std::string& main_file) {
+  // The scenario's own file first, then the files it is based on, each in
+  // reading order; command-line values last.
+  auto rank = [&](const Diagnostic& d) {
+    return d.loc.line == 0 ? 2 : d.loc.file == main_file ? 0 : 1;
+  };
   std::stable_sort(diagnostics.begin(), diagnostics.end(),
-                   [](const Diagnostic& a, const Diagnostic& b) {
-                     const bool a_cli = a.loc.line == 0, b_cli = b.loc.line == 0;
-                     if (a_cli != b_cli) return b_cli;
+                   [&](const Diagnostic& a, const Diagnostic& b) {
+                     if (rank(a) != rank(b)) return rank(a) < rank(b);
+                     if (rank(a) == 2) return false;  // overrides in command-line order
+                     if (a.loc.file != b.loc.file) return a.loc.file < b.loc.file;
                      if (a.loc.line != b.loc.line) return a.loc.line < b.loc.line;
                      return a.loc.column < b.loc.column;
                    });
 }
 
-Scenario load_tree(YNode root, const LoadOptions& options) {
+// ---------------------------------------------------------------------------
+// Variants: `base: other.yaml` means "that scenario, with these changes".
+
+constexpr std::size_t kMaxBaseDepth = 8;
+
+bool is_distribution(const YNode& n) {
+  if (!n.is_map()) return false;
+  for (const auto& [k, v] : n.entries) {
+    if (k.is_scalar() && std::find(kDistributionKinds.begin(), kDistributionKinds.end(),
+                                   k.scalar) != kDistributionKinds.end()) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/// Lays `changes` over `base`: mappings merge key by key, a number,
+/// distribution or list replaces, `~` deletes the key, and the top-level
+/// `sources` lists concatenate. A key repeated in `changes` is kept twice so
+/// that validation reports the duplicate.
+void merge_into(YNode& base, const YNode& changes, bool top_level) {
+  std::set<std::string> seen;
+  for (const auto& [key, value] : changes.entries) {
+    if (!key.is_scalar() || !seen.insert(key.scalar).second) {
+      base.entries.emplace_back(key, value);
+      continue;
+    }
+    auto it = std::find_if(base.entries.begin(), base.entries.end(), [&](const auto& e) {
+      return e.first.is_scalar() && e.first.scalar == key.scalar;
+    });
+    if (it == base.entries.end()) {
+      base.entries.emplace_back(key, value);
+    } else if (value.is_null()) {
+      base.entries.erase(it);
+    } else if (top_level && key.scalar == "sources" && it->second.is_sequence() &&
+               value.is_sequence()) {
+      it->second.items.insert(it->second.items.end(), value.items.begin(), value.items.end());
+    } else if (it->second.is_map() && value.is_map() && !is_distribution(it->second) &&
+               !is_distribution(value)) {
+      merge_into(it->second, value, false);
+    } else {
+      it->second = value;
+    }
+  }
+}
+
+/// Resolves `base:` (recursively), returning the merged tree.
+YNode resolve_base(YNode root, const std::string& path, std::vector<std::string>& chain,
+                   const detail::ParseLimits& limits) {
+  namespace fs = std::filesystem;
+  if (!root.is_map()) return root;
+  auto it = std::find_if(root.entries.begin(), root.entries.end(), [](const auto& e) {
+    return e.first.is_scalar() && e.first.scalar == "base";
+  });
+  if (it == root.entries.end()) return root;
+  const YNode key = it->first, value = it->second;
+  root.entries.erase(it);
+  auto fail = [&](const std::string& message) {
+    throw ScenarioError({Diagnostic{value.loc, "base", message}});
+  };
+  if (!value.is_scalar() || value.scalar.empty()) {
+    fail("wrong type (got " + describe(value) +
+         ", expected the path of the scenario this one changes)");
+  }
+  const fs::path base_path = fs::path(path).parent_path() / value.scalar;
+  std::error_code ec;
+  const std::string id = fs::weakly_canonical(base_path, ec).string();
+  chain.push_back(fs::weakly_canonical(path, ec).string());
+  if (std::find(chain.begin(), chain.end(), id) != chain.end()) {
+    std::string cycle;
+    for (const auto& c : chain) cycle += fs::path(c).filename().string() + " -> ";
+    fail("circular base (" + cycle + fs::path(id).filename().string() + ")");
+  }
+  if (chain.size() > kMaxBaseDepth) {
+    fail("bases nested deeper than " + std::to_string(kMaxBaseDepth) + " files");
+  }
+  if (!fs::is_regular_file(base_path, ec)) {
+    fail((fs::exists(base_path, ec) ? "not a regular file (got " : "file does not exist (got ") +
+         in_quotes(value.scalar) + ", looked for " + base_path.string() + ")");
+  }
+  YNode base = resolve_base(detail::parse_yaml_file(base_path.string(), limits), base_path.string(),
+                            chain, limits);
+  chain.pop_back();
+  if (!base.is_map()) return root;  // validation reports the base's shape
+  merge_into(base, root, true);
+  return base;
+}
+
+Scenario load_tree(YNode root, const std::string& path, const LoadOptions& options) {
+  std::vector<std::string> chain;
+  root = resolve_base(std::move(root), path, chain, options.limits);
   Checker checker;
   for (const auto& o : options.overrides) {
     apply_override(root, o, options.limits, checker.diagnostics());
@@ -1507,7 +1603,7 @@ Scenario load_tree(YNode root, const LoadOptions& options) {
   Loader loader(checker);
   Scenario s = loader.read(root);
   if (!checker.ok()) {
-    sort_by_position(checker.diagnostics());
+    sort_by_position(checker.diagnostics(), path);
     throw ScenarioError(std::move(checker.diagnostics()));
   }
   return s;
@@ -1531,7 +1627,7 @@ Override parse_override(std::string_view arg) {
 }
 
 Scenario load_scenario(const std::string& path, const LoadOptions& options) {
-  return load_tree(detail::parse_yaml_file(path, options.limits), options);
+  return load_tree(detail::parse_yaml_file(path, options.limits), path, options);
 }
 
 Scenario load_scenario_text(std::string_view yaml, const std::string& origin,
@@ -1541,7 +1637,7 @@ Scenario load_scenario_text(std::string_view yaml, const std::string& origin,
     throw ScenarioError(
         {Diagnostic{SourceLoc{origin, 1, 1}, "", "file is empty (expected a scenario mapping)"}});
   }
-  return load_tree(std::move(root), options);
+  return load_tree(std::move(root), origin, options);
 }
 
 std::string to_json(const Scenario& scenario) { return scenario_json(scenario).dump(2) + "\n"; }

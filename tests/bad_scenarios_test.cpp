@@ -1,6 +1,6 @@
 // The bad-input corpus: each tests/data/bad/NN-name.yaml is paired with
 // NN-name.expected, holding the exit code and the exact messages negsim
-// must print ({file} stands for the path). A changed message, line, column
+// must print ({file} stands for the path, {dir} for its directory). A changed message, line, column
 // or exit code fails the test. After an intended change of wording, rerun
 // with NEGSIM_UPDATE_EXPECTED=1 and review the diff before committing.
 #include <gtest/gtest.h>
@@ -55,8 +55,8 @@ TEST_P(BadScenario, FailsWithExactlyTheExpectedMessages) {
   const fs::path dir = test::kDataDir + "/bad";
   const std::string file = (dir / (GetParam() + ".yaml")).string();
   const test::CliResult r = test::run_cli({"validate", file});
-  const std::string actual =
-      "exit " + std::to_string(r.code) + "\n" + replace_all(r.err, file, "{file}");
+  const std::string actual = "exit " + std::to_string(r.code) + "\n" +
+                             replace_all(replace_all(r.err, file, "{file}"), dir.string(), "{dir}");
   const fs::path expected_path = dir / (GetParam() + ".expected");
   if (std::getenv("NEGSIM_UPDATE_EXPECTED")) {
     std::ofstream(expected_path) << actual;

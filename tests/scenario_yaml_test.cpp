@@ -204,6 +204,63 @@ TEST(LoadScenario, MissingFileAndDirectoryAreScenarioErrors) {
 }
 
 // ---------------------------------------------------------------------------
+// Variants (base:)
+
+TEST(Variants, ChangeOnlyWhatTheyName) {
+  const Scenario base = load_scenario(test::kDataDir + "/good/talks.yaml");
+  const Scenario v = load_scenario(test::kDataDir + "/good/talks-variant.yaml");
+  EXPECT_EQ(v.name, "talks without the guard, compromise texts");
+  EXPECT_EQ(v.protocol.rule, TextRule::compromise);
+  EXPECT_EQ(v.protocol.walkout_patience, base.protocol.walkout_patience);  // inherited
+  const Agent& west = v.agents[*v.agent_index("west")];
+  EXPECT_EQ(west.trust, Param(0.45));  // a distribution replaced by a number
+  EXPECT_EQ(west.reservation, base.agents[*base.agent_index("west")].reservation);
+  const Agent& east = v.agents[*v.agent_index("east")];
+  EXPECT_EQ(east.ideal[*v.issue_index("relief")], Param(80.0));
+  EXPECT_EQ(east.ideal[*v.issue_index("nuclear")], Param(100.0));  // merged, not replaced
+  EXPECT_FALSE(v.agent_index("guard"));                            // removed with ~
+  EXPECT_EQ(v.agents.size(), base.agents.size() - 1);
+  EXPECT_EQ(v.agents[*v.agent_index("hawk")], base.agents[*base.agent_index("hawk")]);
+  ASSERT_EQ(v.sources.size(), base.sources.size() + 1);  // sources accumulate
+  EXPECT_EQ(v.sources.back().id, "variant-note");
+}
+
+TEST(Variants, ResolvedFormStandsAlone) {
+  const Scenario v = load_scenario(test::kDataDir + "/good/talks-variant.yaml");
+  const std::string yaml = to_yaml(v);
+  EXPECT_EQ(yaml.find("\nbase:"), std::string::npos);
+  EXPECT_EQ(load_scenario_text(yaml, "resolved.yaml"), v);
+}
+
+TEST(Variants, ProblemsPointAtTheFileThatHasThem) {
+  try {
+    load_scenario(test::kDataDir + "/good/talks-variant.yaml",
+                  LoadOptions{{parse_override("agents.east={role: principal}")}, {}});
+    FAIL();
+  } catch (const ScenarioError& e) {
+    bool saw = false;
+    for (const auto& d : e.diagnostics()) saw |= d.message.find("missing required field") == 0;
+    EXPECT_TRUE(saw) << e.what();
+  }
+  // Removing a principal leaves the base's cast too small: reported in the base file.
+  const std::string text =
+      "base: " + test::kDataDir + "/good/talks.yaml\nname: x\nagents: {east: ~}\n";
+  try {
+    load_scenario_text(text, test::kDataDir + "/variant.yaml");
+    FAIL();
+  } catch (const ScenarioError& e) {
+    // Too few principals, and the guard's snapback target is gone: both are
+    // where the base file says so.
+    ASSERT_EQ(e.diagnostics().size(), 2u) << e.what();
+    for (const auto& d : e.diagnostics()) {
+      EXPECT_NE(d.loc.file.find("good/talks.yaml"), std::string::npos) << d.str();
+    }
+    EXPECT_NE(e.diagnostics()[0].message.find("too few principals"), std::string::npos);
+    EXPECT_EQ(e.diagnostics()[1].path, "agents.guard.snapback.target");
+  }
+}
+
+// ---------------------------------------------------------------------------
 // Overrides
 
 TEST(Overrides, ReplaceAValue) {
