@@ -166,9 +166,6 @@ void Negotiation::draw(std::uint64_t seed, std::uint64_t point, std::uint64_t ru
       d.salience[k] = slot(&agent.salience[k], 0);
       if (!ideal) d.salience[k] = 0;
       salience_total += d.salience[k];
-      const RedLine& line = agent.red_lines[k];
-      d.red_lo[k] = line.min ? to_unit(k, *line.min) : 0.0;
-      d.red_hi[k] = line.max ? to_unit(k, *line.max) : 1.0;
       const Cap* cap = nullptr;
       if (agent.domestic) {
         for (const Cap& c : agent.domestic->caps) {
@@ -203,6 +200,11 @@ void Negotiation::draw(std::uint64_t seed, std::uint64_t point, std::uint64_t ru
       }
       const double w = slot(inf ? &inf->weight : nullptr, 0);
       if (inf) d.lobbies[d.n_lobbies++] = Lobby{b, w};
+    }
+    for (std::size_t k = 0; k < n; ++k) {
+      const RedLine& line = agent.red_lines[k];
+      d.red_lo[k] = line.min ? to_unit(k, slot(&*line.min, 0)) : (rng.uniform(), 0.0);
+      d.red_hi[k] = line.max ? to_unit(k, slot(&*line.max, 0)) : (rng.uniform(), 1.0);
     }
   }
 }

@@ -939,45 +939,47 @@ class Loader {
   }
 
   void read_red_lines(const YNode& n, const std::string& path, Agent& a, const Scenario& s) {
-    for_each_named(c_, n, path, "issue names to {min, max}",
-                   [&](const YNode& key, const YNode& value, const std::string& sub) {
-                     auto k = find_name(issue_names_, key.scalar);
-                     if (!k) return unknown_name(c_, key, sub, issue_names_, "issue");
-                     const Issue& issue = s.issues[*k];
-                     Fields f(c_, value, sub, {"min", "max"});
-                     if (!f.is_map()) return;
-                     RedLine line;
-                     if (auto* v = f.get("min"))
-                       line.min = c_.number(*v, f.sub("min"), issue_range(issue));
-                     if (auto* v = f.get("max"))
-                       line.max = c_.number(*v, f.sub("max"), issue_range(issue));
-                     if (!f.get("min") && !f.get("max")) {
-                       c_.error(value, sub, "empty red line (expected min, max or both)");
-                       return;
-                     }
-                     if (line.min && line.max && *line.min > *line.max) {
-                       c_.error(value, sub,
-                                "min > max (got min " + format_number(*line.min) + ", max " +
-                                    format_number(*line.max) + ", expected min <= max)");
-                       return;
-                     }
-                     a.red_lines[*k] = line;
-                     // An agent cannot rule out its own ideal.
-                     if (const auto& ideal = a.ideal[*k]) {
-                       const bool below = line.min && ideal->support_min() < *line.min;
-                       const bool above = line.max && ideal->support_max() > *line.max;
-                       if (below || above) {
-                         c_.error(value, sub,
-                                  "red line excludes the agent's own ideal (ideal " +
-                                      (ideal->is_constant() ? format_number(ideal->value())
-                                                            : support_text(*ideal)) +
-                                      ", red line " +
-                                      (line.min ? ">= " + format_number(*line.min) : "") +
-                                      (line.min && line.max ? " and " : "") +
-                                      (line.max ? "<= " + format_number(*line.max) : "") + ")");
-                       }
-                     }
-                   });
+    for_each_named(
+        c_, n, path, "issue names to {min, max}",
+        [&](const YNode& key, const YNode& value, const std::string& sub) {
+          auto k = find_name(issue_names_, key.scalar);
+          if (!k) return unknown_name(c_, key, sub, issue_names_, "issue");
+          const Issue& issue = s.issues[*k];
+          Fields f(c_, value, sub, {"min", "max"});
+          if (!f.is_map()) return;
+          RedLine line;
+          if (auto* v = f.get("min"))
+            line.min = read_param(c_, *v, f.sub("min"), issue_range(issue));
+          if (auto* v = f.get("max"))
+            line.max = read_param(c_, *v, f.sub("max"), issue_range(issue));
+          if (!f.get("min") && !f.get("max")) {
+            c_.error(value, sub, "empty red line (expected min, max or both)");
+            return;
+          }
+          auto bound = [](const Param& p) {
+            return p.is_constant() ? format_number(p.value()) : support_text(p);
+          };
+          // Every draw must be consistent, not just the typical one.
+          if (line.min && line.max && line.min->support_max() > line.max->support_min()) {
+            c_.error(value, sub,
+                     "min > max (got min " + bound(*line.min) + ", max " + bound(*line.max) +
+                         ", expected min <= max in every draw)");
+            return;
+          }
+          a.red_lines[*k] = line;
+          // An agent cannot rule out its own ideal.
+          if (const auto& ideal = a.ideal[*k]) {
+            const bool below = line.min && ideal->support_min() < line.min->support_max();
+            const bool above = line.max && ideal->support_max() > line.max->support_min();
+            if (below || above) {
+              c_.error(value, sub,
+                       "red line excludes the agent's own ideal (ideal " + bound(*ideal) +
+                           ", red line " + (line.min ? ">= " + bound(*line.min) : "") +
+                           (line.min && line.max ? " and " : "") +
+                           (line.max ? "<= " + bound(*line.max) : "") + ")");
+            }
+          }
+        });
   }
 
   void read_influence(const YNode& n, const std::string& path, Agent& a) {
@@ -1342,8 +1344,8 @@ Json scenario_json(const Scenario& s) {
       const RedLine& line = a.red_lines[k];
       if (line.min || line.max) {
         Json l = Json::object();
-        if (line.min) l["min"] = *line.min;
-        if (line.max) l["max"] = *line.max;
+        if (line.min) l["min"] = param_json(*line.min);
+        if (line.max) l["max"] = param_json(*line.max);
         red[name] = l;
       }
     }

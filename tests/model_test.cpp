@@ -172,6 +172,32 @@ TEST(Model, MediatorSkillReducesTheDraftingError) {
   EXPECT_LT(perfect.sd, skilled.sd);
 }
 
+TEST(Model, AnUncertainRedLineHoldsInTheRunsThatDrawIt) {
+  // East's red line on the nuclear issue is 50 in about half the runs and
+  // absent (0) in the others; the texts follow each run's draw.
+  const Scenario s =
+      talks({"agents.east.red_lines={nuclear: {min: {choice: [0, 50]}}}", "agents.broker.skill=1"});
+  const Negotiation negotiation(s);
+  int held = 0;
+  const int runs = 400;
+  for (int i = 0; i < runs; ++i) {
+    Draw d;
+    negotiation.draw(s.seed, 0, static_cast<std::uint64_t>(i), d);
+    const bool drawn = d.agents[*s.agent_index("east")].red_lo[0] > 0;
+    Trace trace;
+    negotiation.run(s.seed, 0, static_cast<std::uint64_t>(i), &trace);
+    const double nuclear = trace.rounds.front().full_text[0];
+    if (drawn) {
+      EXPECT_GE(nuclear, 50 - 1e-9);
+      ++held;
+    } else {
+      EXPECT_LT(nuclear, 50);  // west's ideal of 0 pulls the text down
+    }
+  }
+  EXPECT_GT(held, runs * 0.35);
+  EXPECT_LT(held, runs * 0.65);
+}
+
 bool same(const RunResult& a, const RunResult& b) {
   return a.outcome == b.outcome && a.cause == b.cause && a.round == b.round && a.agent == b.agent &&
          a.phased == b.phased && a.terms == b.terms && a.utility == b.utility &&

@@ -191,8 +191,10 @@ struct Issue {
 };
 
 /// A bound, in the issue's units, that an agent will not accept a text beyond.
+/// Either bound may be uncertain (a distribution drawn once per run): whether
+/// a demand is a true red line is often the analyst's doubt.
 struct RedLine {
-  std::optional<double> min, max;
+  std::optional<Param> min, max;
   bool operator==(const RedLine&) const = default;
 };
 
