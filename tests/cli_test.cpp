@@ -88,7 +88,7 @@ TEST(Cli, OverridesAreValidatedTogetherWithTheFile) {
   // Shortening the horizon puts the E3's snapback deadline beyond it.
   const auto r = run_cli({"validate", kDefaultScenario, "--set", "rounds.horizon=10"});
   EXPECT_EQ(r.code, 1);
-  EXPECT_NE(r.err.find("agents.e3.snapback.deadline: out of range (got uniform on [16, 22], "
+  EXPECT_NE(r.err.find("agents.e3.snapback.deadline: out of range (got choice on [16, 19], "
                        "expected values in [0, 9])"),
             std::string::npos)
       << r.err;
