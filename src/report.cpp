@@ -149,9 +149,10 @@ void write_trace_text(std::ostream& out, const TracedRun& t) {
           << ", pressure " << fixed(p.pressure, 2) << "; values full " << fixed(p.value_full, 3);
       if (!s.deals.interim.empty()) out << ", interim " << fixed(p.value_interim, 3);
       out << " -> "
-          << (p.accepts_full      ? "accepts full"
-              : p.accepts_interim ? "accepts interim"
-                                  : "accepts neither")
+          << (p.accepts_full && p.accepts_interim ? "accepts both"
+              : p.accepts_full                    ? "accepts full"
+              : p.accepts_interim                 ? "accepts interim"
+                                                  : "accepts neither")
           << "\n";
     }
     out << "  progress " << fixed(r.progress, 2);
