@@ -67,6 +67,37 @@ po::variables_map parse(const std::vector<std::string>& args, const po::options_
   return vm;
 }
 
+/// --help and the scenario FILE, which every scenario command takes.
+void add_help_and_file(po::options_description& desc) {
+  desc.add_options()("help,h", "show this help")(
+      "file", po::value<std::string>()->value_name("FILE"), "the scenario file (YAML)");
+}
+
+/// A --format option restricted to `allowed` (the first is the default).
+void add_format_option(po::options_description& desc, std::string& format,
+                       std::vector<std::string> allowed, const char* meaning) {
+  const std::string expected = detail::join_alternatives(allowed);
+  desc.add_options()("format,f",
+                     po::value<std::string>(&format)
+                         ->default_value(allowed.front())
+                         ->value_name("FORMAT")
+                         ->notifier([allowed, expected](const std::string& f) {
+                           if (std::find(allowed.begin(), allowed.end(), f) == allowed.end()) {
+                             throw UsageError("--format: unknown format \"" + f + "\" (expected " +
+                                              expected + ")");
+                           }
+                         }),
+                     meaning);
+}
+
+/// Parses a scenario command's arguments, FILE being the first positional.
+po::variables_map parse_scenario_command(const std::vector<std::string>& args,
+                                         const po::options_description& desc) {
+  po::positional_options_description positional;
+  positional.add("file", 1);
+  return parse(args, desc, positional);
+}
+
 /// A whole number from the command line: "abc", "-1" or "1e3" are errors,
 /// never silently 0 or a wrapped-around value.
 std::uint64_t parse_count(const std::string& option, const std::string& text) {
@@ -113,24 +144,13 @@ int validate(const std::vector<std::string>& args, std::ostream& out, std::ostre
       "Checks a scenario file, reporting every problem as file:line:col: field: message,\n"
       "and prints the scenario as negsim will run it: defaults filled in, overrides applied.\n"
       "Exit code 0 when valid, 1 when not, 2 on a bad command line.\n\nOptions");
-  std::string format = "yaml";
-  desc.add_options()                                          //
-      ("help,h", "show this help")                            //
-      ("file", po::value<std::string>()->value_name("FILE"),  //
-       "the scenario file (YAML)")                            //
-      ("format,f",
-       po::value<std::string>(&format)->default_value("yaml")->value_name("FORMAT")->notifier(
-           [](const std::string& f) {
-             if (f != "yaml" && f != "json") {
-               throw UsageError("--format: unknown format \"" + f + "\" (expected yaml or json)");
-             }
-           }),
-       "output format of the resolved scenario: yaml or json")  //
-      ("quiet,q", "print nothing when the scenario is valid");
+  std::string format;
+  add_help_and_file(desc);
+  add_format_option(desc, format, {"yaml", "json"},
+                    "output format of the resolved scenario: yaml or json");
+  desc.add_options()("quiet,q", "print nothing when the scenario is valid");
   add_set_option(desc);
-  po::positional_options_description positional;
-  positional.add("file", 1);
-  const po::variables_map vm = parse(args, desc, positional);
+  const po::variables_map vm = parse_scenario_command(args, desc);
   if (vm.count("help")) {
     out << desc << "\n";
     return kOk;
@@ -153,27 +173,16 @@ int trace(const std::vector<std::string>& args, std::ostream& out, std::ostream&
       "aspiration, trust and valuation of the texts, the spoilers' strike hazards,\n"
       "the events and the decisions, then the outcome. Run K of seed S is the same\n"
       "run that `negsim run` counts as run K.\n\nOptions");
-  std::string format = "text";
-  desc.add_options()                                          //
-      ("help,h", "show this help")                            //
-      ("file", po::value<std::string>()->value_name("FILE"),  //
-       "the scenario file (YAML)")                            //
-      ("run,r", po::value<std::string>()->value_name("K")->default_value("0"),
-       "which run to play (0, 1, 2, ...)")  //
-      ("seed", po::value<std::string>()->value_name("S"),
-       "random seed (default: the scenario's seed)")  //
-      ("format,f",
-       po::value<std::string>(&format)->default_value("text")->value_name("FORMAT")->notifier(
-           [](const std::string& f) {
-             if (f != "text" && f != "json") {
-               throw UsageError("--format: unknown format \"" + f + "\" (expected text or json)");
-             }
-           }),
-       "text for people, json for tools");
+  std::string format;
+  add_help_and_file(desc);
+  desc.add_options()                                                            //
+      ("run,r", po::value<std::string>()->value_name("K")->default_value("0"),  //
+       "which run to play (0, 1, 2, ...)")                                      //
+      ("seed", po::value<std::string>()->value_name("S"),                       //
+       "random seed (default: the scenario's seed)");
+  add_format_option(desc, format, {"text", "json"}, "text for people, json for tools");
   add_set_option(desc);
-  po::positional_options_description positional;
-  positional.add("file", 1);
-  const po::variables_map vm = parse(args, desc, positional);
+  const po::variables_map vm = parse_scenario_command(args, desc);
   if (vm.count("help")) {
     out << desc << "\n";
     return kOk;
@@ -291,10 +300,8 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
       "deal, a breakdown (and why) and no agreement, with 95% Wilson intervals, time\n"
       "to outcome, deal terms, utilities and events. The same seed gives the same\n"
       "numbers for any --threads. Prints the headline table.\n\nOptions");
-  desc.add_options()                                          //
-      ("help,h", "show this help")                            //
-      ("file", po::value<std::string>()->value_name("FILE"),  //
-       "the scenario file (YAML)")                            //
+  add_help_and_file(desc);
+  desc.add_options()  //
       ("runs,n", po::value<std::string>()->value_name("N"),
        "number of runs (default 10000)")  //
       ("precision,p", po::value<double>()->value_name("P"),
@@ -315,9 +322,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
        "runs per parallel task (does not change any result)")  //
       ("quiet,q", "no progress and no table on the terminal");
   add_set_option(desc);
-  po::positional_options_description positional;
-  positional.add("file", 1);
-  const po::variables_map vm = parse(args, desc, positional);
+  const po::variables_map vm = parse_scenario_command(args, desc);
   if (vm.count("help")) {
     out << desc << "\n";
     return kOk;

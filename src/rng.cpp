@@ -5,15 +5,12 @@
 #include <cmath>
 #include <numeric>
 
+#include "negsim/detail/overloaded.hpp"
+
 namespace negsim {
 namespace {
 
-template <class... Fs>
-struct Overloaded : Fs... {
-  using Fs::operator()...;
-};
-template <class... Fs>
-Overloaded(Fs...) -> Overloaded<Fs...>;
+using detail::Overloaded;
 
 // The key's second word tags negsim's streams, so they never coincide with
 // another program's use of Philox with the same seed.

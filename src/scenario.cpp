@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "negsim/detail/overloaded.hpp"
+
 namespace negsim {
 namespace {
 
@@ -17,12 +19,7 @@ std::string join_messages(const std::vector<Diagnostic>& diagnostics) {
   return out;
 }
 
-template <class... Fs>
-struct Overloaded : Fs... {
-  using Fs::operator()...;
-};
-template <class... Fs>
-Overloaded(Fs...) -> Overloaded<Fs...>;
+using detail::Overloaded;
 
 }  // namespace
 

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "negsim/detail/overloaded.hpp"
 #include "negsim/detail/text.hpp"
 
 namespace negsim {
@@ -1249,12 +1250,7 @@ void apply_override(YNode& root, const Override& o, const detail::ParseLimits& l
 
 using Json = nlohmann::ordered_json;
 
-template <class... Fs>
-struct Overloaded : Fs... {
-  using Fs::operator()...;
-};
-template <class... Fs>
-Overloaded(Fs...) -> Overloaded<Fs...>;
+using detail::Overloaded;
 
 Json param_json(const Param& p) {
   return std::visit(

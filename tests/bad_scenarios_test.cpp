@@ -18,14 +18,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::vector<std::string> corpus() {
-  std::vector<std::string> names;
-  for (const auto& entry : fs::directory_iterator(test::kDataDir + "/bad")) {
-    if (entry.path().extension() == ".yaml") names.push_back(entry.path().stem().string());
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
+std::vector<std::string> corpus() { return test::yaml_stems(test::kDataDir + "/bad"); }
 
 std::string read(const fs::path& p) {
   std::ifstream in(p);
@@ -68,12 +61,7 @@ TEST_P(BadScenario, FailsWithExactlyTheExpectedMessages) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Corpus, BadScenario, ::testing::ValuesIn(corpus()),
-                         [](const auto& param_info) {
-                           std::string name = param_info.param;
-                           for (char& c : name)
-                             c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-                           return name;
-                         });
+                         [](const auto& param_info) { return test::test_name(param_info.param); });
 
 }  // namespace
 }  // namespace negsim

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
 
 #include "negsim/detail/text.hpp"
 #include "test_util.hpp"
@@ -340,10 +341,7 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(test::kDefaultScenario, test::kDataDir + "/good/every-field.yaml",
                       test::kDataDir + "/good/minimal.yaml", test::kDataDir + "/good/talks.yaml"),
     [](const auto& param_info) {
-      std::string name = param_info.param.substr(param_info.param.rfind('/') + 1);
-      name = name.substr(0, name.find('.'));
-      for (char& c : name) c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-      return name;
+      return test::test_name(std::filesystem::path(param_info.param).stem().string());
     });
 
 TEST(RoundTripValues, ExactDoublesSurvive) {

@@ -14,16 +14,7 @@
 namespace negsim {
 namespace {
 
-namespace fs = std::filesystem;
-
-std::vector<std::string> shipped() {
-  std::vector<std::string> names;
-  for (const auto& e : fs::directory_iterator(test::kSourceDir + "/scenarios")) {
-    if (e.path().extension() == ".yaml") names.push_back(e.path().stem().string());
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
+std::vector<std::string> shipped() { return test::yaml_stems(test::kSourceDir + "/scenarios"); }
 
 Scenario shipped_scenario(const std::string& name) {
   return load_scenario(test::kSourceDir + "/scenarios/" + name + ".yaml");
@@ -70,12 +61,7 @@ TEST_P(ShippedScenario, ValidatesRunsAndRoundTrips) {
 }
 
 INSTANTIATE_TEST_SUITE_P(All, ShippedScenario, ::testing::ValuesIn(shipped()),
-                         [](const auto& param_info) {
-                           std::string name = param_info.param;
-                           for (char& c : name)
-                             c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-                           return name;
-                         });
+                         [](const auto& param_info) { return test::test_name(param_info.param); });
 
 TEST(ArticleClaims, AStrikeMakesBreakdownLikelier) {
   expect_clearly_above(share(simulate_shipped("israel-strike"), model::Outcome::breakdown),

@@ -1,6 +1,9 @@
 // Helpers shared by the test files.
 #pragma once
 
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -12,6 +15,22 @@ namespace negsim::test {
 inline const std::string kSourceDir = NEGSIM_SOURCE_DIR;
 inline const std::string kDataDir = NEGSIM_TEST_DATA_DIR;
 inline const std::string kDefaultScenario = kSourceDir + "/scenarios/muscat-2025.yaml";
+
+/// The names (without extension) of the YAML files in a directory, sorted.
+inline std::vector<std::string> yaml_stems(const std::string& dir) {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() == ".yaml") names.push_back(entry.path().stem().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+/// A GoogleTest-safe name for a parameter ("israel-strike" -> "israel_strike").
+inline std::string test_name(std::string name) {
+  for (char& c : name) c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  return name;
+}
 
 struct CliResult {
   int code;
