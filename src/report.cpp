@@ -114,6 +114,20 @@ void write_trace_text(std::ostream& out, const TracedRun& t) {
       out << ", snapback after round " << d.snapback_deadline << " if progress < "
           << fixed(d.snapback_progress_below, 2);
     }
+    if (agent.role == Role::principal) {
+      std::string lines;
+      for (std::size_t k = 0; k < n; ++k) {
+        const bool lo = d.red_lo[k] > 0, hi = d.red_hi[k] < 1;
+        if (!lo && !hi) continue;
+        lines += " " + s.issues[k].name;
+        if (lo) lines += " >= " + term(t.negotiation->to_real(k, d.red_lo[k]));
+        if (hi)
+          lines +=
+              std::string(lo ? " and" : "") + " <= " + term(t.negotiation->to_real(k, d.red_hi[k]));
+        lines += ";";
+      }
+      if (!lines.empty()) out << "\n    red lines:" << lines.substr(0, lines.size() - 1);
+    }
     out << "\n    ideal:";
     for (std::size_t k = 0; k < n; ++k) {
       if (d.salience[k] == 0) continue;

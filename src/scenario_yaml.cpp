@@ -1508,15 +1508,15 @@ void sort_by_position(std::vector<Diagnostic>& diagnostics, const std::string& m
 
 constexpr std::size_t kMaxBaseDepth = 8;
 
+/// A distribution is a mapping of exactly one kind to a list or mapping of
+/// arguments; a mapping of names (issues, agents) that merely contains a
+/// name like "uniform" is not one.
 bool is_distribution(const YNode& n) {
-  if (!n.is_map()) return false;
-  for (const auto& [k, v] : n.entries) {
-    if (k.is_scalar() && std::find(kDistributionKinds.begin(), kDistributionKinds.end(),
-                                   k.scalar) != kDistributionKinds.end()) {
-      return true;
-    }
-  }
-  return false;
+  if (!n.is_map() || n.entries.size() != 1) return false;
+  const auto& [k, v] = n.entries.front();
+  return k.is_scalar() && (v.is_sequence() || v.is_map()) &&
+         std::find(kDistributionKinds.begin(), kDistributionKinds.end(), k.scalar) !=
+             kDistributionKinds.end();
 }
 
 /// Lays `changes` over `base`: mappings merge key by key, a number,

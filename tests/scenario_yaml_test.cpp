@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 
 #include "negsim/detail/text.hpp"
 #include "test_util.hpp"
@@ -227,6 +228,27 @@ TEST(Variants, ChangeOnlyWhatTheyName) {
   EXPECT_EQ(v.agents[*v.agent_index("hawk")], base.agents[*base.agent_index("hawk")]);
   ASSERT_EQ(v.sources.size(), base.sources.size() + 1);  // sources accumulate
   EXPECT_EQ(v.sources.back().id, "variant-note");
+}
+
+TEST(Variants, NamesThatLookLikeDistributionKindsStillMerge) {
+  // An issue called "uniform": a variant changing one of its saliences must
+  // merge the salience mapping, not replace it.
+  const std::string dir = std::filesystem::temp_directory_path() / "negsim-variant-names";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/base.yaml") << R"(negsim: 1
+name: base
+issues:
+  uniform: {unit: u, range: [0, 1]}
+  other: {unit: u, range: [0, 1]}
+agents:
+  a: {role: principal, ideal: {uniform: 0, other: 0}, salience: {uniform: 0.5, other: 0.5}}
+  b: {role: principal, ideal: {uniform: 1, other: 1}, salience: {uniform: 0.5, other: 0.5}}
+)";
+  std::ofstream(dir + "/variant.yaml")
+      << "base: base.yaml\nname: v\nagents: {a: {salience: {uniform: 0.9}}}\n";
+  const Scenario v = load_scenario(dir + "/variant.yaml");
+  EXPECT_EQ(v.agents[0].salience[0], Param(0.9));
+  EXPECT_EQ(v.agents[0].salience[1], Param(0.5));  // kept from the base
 }
 
 TEST(Variants, ResolvedFormStandsAlone) {
