@@ -51,12 +51,16 @@ TEST(LoadScenario, DefaultScenarioHasTheSeedsActorsAndIssues) {
                                       Role::enforcer, Role::mediator}));
   const Agent& us = s.agents[*s.agent_index("us")];
   EXPECT_EQ(us.red_lines[*s.issue_index("enrichment")].max, 3.67);
-  EXPECT_FALSE(us.domestic);  // Congress's review is the `congress` variant
+  // Congress-codified sanctions: the executive alone lifts only part of them.
+  ASSERT_TRUE(us.domestic);
+  ASSERT_EQ(us.domestic->caps.size(), 1u);
+  EXPECT_EQ(us.domestic->caps[0].issue.index, *s.issue_index("sanctions"));
+  // The congress variant changes the approval odds and nothing of the cap.
   const Scenario congress = load_scenario(test::kSourceDir + "/scenarios/congress.yaml");
-  const Agent& us_reviewed = congress.agents[*congress.agent_index("us")];
-  ASSERT_TRUE(us_reviewed.domestic);
-  ASSERT_EQ(us_reviewed.domestic->caps.size(), 1u);
-  EXPECT_EQ(us_reviewed.domestic->caps[0].issue.index, *congress.issue_index("sanctions"));
+  const Agent& strict = congress.agents[*congress.agent_index("us")];
+  EXPECT_EQ(strict.domestic->caps, us.domestic->caps);
+  EXPECT_NE(strict.domestic->ratification, us.domestic->ratification);
+  EXPECT_EQ(congress.events.ratification_failure, RatificationFailure::phase);
   const Agent& e3 = s.agents[*s.agent_index("e3")];
   ASSERT_TRUE(e3.snapback);
   EXPECT_EQ(e3.snapback->target.index, *s.agent_index("iran"));
