@@ -33,10 +33,10 @@ struct SweptParameter {
 struct DesignSpec {
   DesignKind kind = DesignKind::grid;
   std::vector<SweptParameter> parameters;
-  std::uint64_t seed = 1;  ///< the design's own randomness (lhs, morris, bootstrap)
-  int points = 0;          ///< lhs: points; sobol: base size N; morris: trajectories
-  int levels = 4;          ///< morris: grid levels
-  std::string file;        ///< csv: the design table
+  std::uint64_t seed = 1;             ///< the design's own randomness (lhs, morris, bootstrap)
+  int points = 0;                     ///< lhs: points; sobol: base size N; morris: trajectories
+  int levels = 4;                     ///< morris: grid levels
+  std::string file;                   ///< csv: the design table
   std::vector<std::string> warnings;  ///< e.g. a Sobol base size that is not a power of 2
   bool operator==(const DesignSpec&) const = default;
 };
@@ -81,8 +81,8 @@ struct SobolIndices {
 /// First-order (Saltelli 2010) and total (Jansen 1999) indices from outputs
 /// laid out as the sobol design: f(A) then f(B) then f(A_B^i), N each.
 /// Intervals: percentile bootstrap over the N rows, `resamples` times.
-SobolIndices sobol_indices(const std::vector<double>& outputs, int n, int k,
-                           std::uint64_t seed, int resamples = 1000);
+SobolIndices sobol_indices(const std::vector<double>& outputs, int n, int k, std::uint64_t seed,
+                           int resamples = 1000);
 
 struct MorrisIndices {
   std::vector<double> mu, mu_star, sigma;  ///< per parameter, in output per unit range
