@@ -12,6 +12,9 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <ostream>
 #include <sstream>
@@ -21,6 +24,8 @@
 #include "negsim/model.hpp"
 #include "negsim/report.hpp"
 #include "negsim/scenario_yaml.hpp"
+#include "negsim/sweep.hpp"
+#include "negsim/sweep_store.hpp"
 #include "negsim/version.hpp"
 
 namespace negsim::cli {
@@ -37,6 +42,11 @@ Commands:
   run [FILE]      simulate many negotiations: outcome probabilities with
                   intervals, in summary.json and report.md (default scenario:
                   scenarios/muscat-2025.yaml)
+  sweep FILE --design SPEC
+                  run the scenario at every point of a design (grid, one at a
+                  time, Latin hypercube, Sobol', Morris): results in SQLite,
+                  resumable, shardable across a cluster; sensitivity indices
+  merge DIR...    combine the shard files of a sweep into one
   validate FILE   check a scenario file and print it fully resolved
   trace FILE      play one negotiation and tell it round by round
 
@@ -245,8 +255,13 @@ std::string default_scenario() {
 /// ten seconds otherwise (a log file or a batch job).
 class ProgressReport {
  public:
-  ProgressReport(std::ostream& err, bool quiet, bool terminal)
-      : err_(err), quiet_(quiet), terminal_(terminal), start_(Clock::now()), last_(start_) {}
+  ProgressReport(std::ostream& err, bool quiet, bool terminal, std::string unit = "runs")
+      : err_(err),
+        quiet_(quiet),
+        terminal_(terminal),
+        unit_(std::move(unit)),
+        start_(Clock::now()),
+        last_(start_) {}
 
   void update(std::uint64_t done, std::uint64_t planned, bool adaptive) {
     if (quiet_) return;
@@ -256,13 +271,14 @@ class ProgressReport {
     const double eta = rate > 0 ? static_cast<double>(planned - done) / rate : 0;
     char line[160];
     if (adaptive) {
-      std::snprintf(line, sizeof line, "%llu runs (at most %llu), %.0f runs/s",
-                    static_cast<unsigned long long>(done), static_cast<unsigned long long>(planned),
-                    rate);
+      std::snprintf(line, sizeof line, "%llu %s (at most %llu), %.1f %s/s",
+                    static_cast<unsigned long long>(done), unit_.c_str(),
+                    static_cast<unsigned long long>(planned), rate, unit_.c_str());
     } else {
-      std::snprintf(line, sizeof line, "%llu/%llu runs (%3.0f%%), %.0f runs/s, ETA %.0f s",
+      std::snprintf(line, sizeof line, "%llu/%llu %s (%3.0f%%), %.1f %s/s, ETA %.0f s",
                     static_cast<unsigned long long>(done), static_cast<unsigned long long>(planned),
-                    100.0 * static_cast<double>(done) / static_cast<double>(planned), rate, eta);
+                    unit_.c_str(), 100.0 * static_cast<double>(done) / static_cast<double>(planned),
+                    rate, unit_.c_str(), eta);
     }
     if (terminal_) {
       const int width = 30;
@@ -286,6 +302,7 @@ class ProgressReport {
   using Clock = std::chrono::steady_clock;
   std::ostream& err_;
   bool quiet_, terminal_;
+  std::string unit_;
   Clock::time_point start_, last_;
 };
 
@@ -477,9 +494,345 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   return kOk;
 }
 
+/// "I/N" with 0 <= I < N.
+std::pair<std::uint64_t, std::uint64_t> parse_shard(const std::string& text) {
+  const auto slash = text.find('/');
+  if (slash == std::string::npos) {
+    throw UsageError("--shard: expected I/N, e.g. 0/4 (got \"" + text + "\")");
+  }
+  const std::uint64_t i = parse_count("shard", text.substr(0, slash));
+  const std::uint64_t n = parse_count("shard", text.substr(slash + 1));
+  if (n == 0 || i >= n) {
+    throw UsageError("--shard: expected 0 <= I < N (got \"" + text + "\")");
+  }
+  return {i, n};
+}
+
+/// The shard from a SLURM job array, when --shard is not given.
+std::optional<std::pair<std::uint64_t, std::uint64_t>> slurm_shard() {
+  const char* id = std::getenv("SLURM_ARRAY_TASK_ID");
+  const char* count = std::getenv("SLURM_ARRAY_TASK_COUNT");
+  if (!id || !count) return std::nullopt;
+  const char* min = std::getenv("SLURM_ARRAY_TASK_MIN");
+  const std::uint64_t first = min ? parse_count("SLURM_ARRAY_TASK_MIN", min) : 0;
+  const std::uint64_t i = parse_count("SLURM_ARRAY_TASK_ID", id);
+  const std::uint64_t n = parse_count("SLURM_ARRAY_TASK_COUNT", count);
+  if (i < first || n == 0 || i - first >= n) {
+    throw UsageError("SLURM_ARRAY_TASK_ID " + std::string(id) + " is outside the array of " +
+                     std::string(count) + " tasks");
+  }
+  return std::make_pair(i - first, n);
+}
+
+std::string store_name(std::uint64_t shard, std::uint64_t shards) {
+  if (shards == 1) return "sweep.sqlite";
+  return "shard-" + std::to_string(shard) + "-of-" + std::to_string(shards) + ".sqlite";
+}
+
+/// points.csv and sensitivity.csv of a complete sweep, and the indices on the terminal.
+void write_sweep_outputs(const std::filesystem::path& dir, const Design& design,
+                         const std::vector<PointRecord>& records, std::ostream& out, bool quiet) {
+  write_atomically((dir / "points.csv").string(), points_csv(design.paths, records));
+  const SensitivityTables tables = sensitivity(design, records);
+  if (!tables.csv.empty()) write_atomically((dir / "sensitivity.csv").string(), tables.csv);
+  if (!quiet) {
+    if (!tables.text.empty()) out << "\n" << tables.text;
+    out << "\nwrote " << (dir / "points.csv").string()
+        << (tables.csv.empty() ? "" : ", " + (dir / "sensitivity.csv").string()) << "\n";
+  }
+}
+
+int sweep(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  po::options_description desc(
+      "Usage: negsim sweep FILE --design SPEC [--runs N | --precision P [--max-runs M]]\n"
+      "                    [--seed S] [--threads T] [--out DIR] [--shard I/N] [--set ...]\n"
+      "                    [--dry-run] [--quiet]\n\n"
+      "Runs the scenario at every point of the design SPEC (a YAML file: docs/SWEEPS.md)\n"
+      "and stores each point's outcome probabilities in DIR/sweep.sqlite as soon as it\n"
+      "finishes: run the same command again after an interruption and it resumes.\n"
+      "With --shard I/N (default: SLURM_ARRAY_TASK_ID of SLURM_ARRAY_TASK_COUNT) it runs\n"
+      "every N-th point into DIR/shard-I-of-N.sqlite; `negsim merge DIR` combines them.\n"
+      "Point p's runs are keyed (seed, p, run): its numbers do not depend on the shard\n"
+      "or the thread count. A complete sweep writes DIR/points.csv and, for oat, sobol\n"
+      "and morris designs, DIR/sensitivity.csv.\n\nOptions");
+  add_help_and_file(desc);
+  desc.add_options()                                                                           //
+      ("design,d", po::value<std::string>()->value_name("SPEC"), "the design file (YAML)")     //
+      ("runs,n", po::value<std::string>()->value_name("N"), "runs per point (default 10000)")  //
+      ("precision,p", po::value<double>()->value_name("P"),
+       "instead of --runs: runs per point until every outcome's half-width is at most P")  //
+      ("max-runs", po::value<std::string>()->value_name("M"),
+       "with --precision: at most M runs per point (default 10000000)")  //
+      ("seed", po::value<std::string>()->value_name("S"),
+       "random seed (default: the scenario's)")  //
+      ("threads,t", po::value<std::string>()->value_name("T"),
+       "worker threads (default: all cores)")  //
+      ("out,o", po::value<std::string>()->value_name("DIR")->default_value("negsim-sweep"),
+       "output directory")                                                                        //
+      ("shard", po::value<std::string>()->value_name("I/N"), "run shard I of N (0 <= I < N)")     //
+      ("dry-run", "print the points, runs and shards, and an estimate of the time; run nothing")  //
+      ("quiet,q", "no progress and no indices on the terminal");
+  add_set_option(desc);
+  const po::variables_map vm = parse_scenario_command(args, desc);
+  if (vm.count("help")) {
+    out << desc << "\n";
+    return kOk;
+  }
+  if (!vm.count("file")) throw UsageError("missing the scenario FILE");
+  if (!vm.count("design")) throw UsageError("missing --design SPEC");
+  if (vm.count("runs") && vm.count("precision")) {
+    throw UsageError("--runs and --precision exclude each other (give one)");
+  }
+  SweepOptions options;
+  options.scenario_file = vm["file"].as<std::string>();
+  if (vm.count("runs")) {
+    options.runs = parse_count("runs", vm["runs"].as<std::string>());
+    if (options.runs == 0) throw UsageError("--runs: at least 1 (got 0)");
+  }
+  if (vm.count("precision")) {
+    const double p = vm["precision"].as<double>();
+    if (!(p > 0 && p < 0.5)) {
+      throw UsageError("--precision: a half-width in (0, 0.5) (got " + detail::format_number(p) +
+                       ")");
+    }
+    options.precision = p;
+    if (vm.count("max-runs"))
+      options.max_runs = parse_count("max-runs", vm["max-runs"].as<std::string>());
+  } else if (vm.count("max-runs")) {
+    throw UsageError("--max-runs needs --precision");
+  }
+  if (vm.count("threads")) {
+    const std::uint64_t t = parse_count("threads", vm["threads"].as<std::string>());
+    if (t == 0 || t > 1024)
+      throw UsageError("--threads: between 1 and 1024 (got " + std::to_string(t) + ")");
+    options.threads = static_cast<int>(t);
+  }
+  if (vm.count("shard")) {
+    std::tie(options.shard, options.shards) = parse_shard(vm["shard"].as<std::string>());
+  } else if (auto slurm = slurm_shard()) {
+    std::tie(options.shard, options.shards) = *slurm;
+  }
+  if (vm.count("set")) {
+    for (const auto& s : vm["set"].as<std::vector<std::string>>())
+      options.overrides.push_back(parse_override(s));
+  }
+  const bool quiet = vm.count("quiet") > 0;
+
+  // The design, then the base scenario, then every point: all checked first.
+  const std::string design_file = vm["design"].as<std::string>();
+  DesignSpec spec;
+  try {
+    spec = load_design(design_file);
+  } catch (const ScenarioError& e) {
+    for (const auto& d : e.diagnostics()) err << d.str() << "\n";
+    err << "negsim: " << e.diagnostics().size()
+        << (e.diagnostics().size() == 1 ? " problem" : " problems") << " in " << design_file
+        << "\n";
+    return kInvalidInput;
+  }
+  for (const auto& w : spec.warnings)
+    err << "negsim sweep: warning: " << design_file << ": " << w << "\n";
+  const auto base = load_for_command(vm, options.scenario_file, err);
+  if (!base) return kInvalidInput;
+  options.seed = vm.count("seed") ? parse_count("seed", vm["seed"].as<std::string>()) : base->seed;
+  const Design design = generate(spec);
+  const std::vector<std::size_t> mine = shard_points(design, options);
+  const std::uint64_t per_point = options.precision ? options.max_runs : options.runs;
+
+  if (vm.count("dry-run")) {
+    // Time a few hundred runs of the base scenario for the estimate.
+    EngineOptions probe;
+    probe.seed = options.seed;
+    probe.runs = 400;
+    probe.threads = options.threads;
+    const auto t0 = std::chrono::steady_clock::now();
+    const EngineResult r = simulate(model::Negotiation(*base), probe);
+    const double per_run =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / 400.0;
+    const double total =
+        static_cast<double>(mine.size()) * static_cast<double>(per_point) * per_run;
+    out << "design: " << to_string(spec.kind) << ", " << design.paths.size() << " parameters, "
+        << design.points.size() << " points\n"
+        << "shard " << options.shard << "/" << options.shards << ": " << mine.size() << " points x "
+        << (options.precision ? "at most " : "") << per_point
+        << " runs = " << static_cast<double>(mine.size()) * static_cast<double>(per_point)
+        << " runs\n"
+        << "estimate: " << detail::format_number(std::round(total)) << " s on " << r.threads
+        << " threads (" << detail::format_number(std::round(1.0 / per_run))
+        << " runs/s on the base scenario)\n";
+    return kOk;
+  }
+  try {
+    check_points(options, design, mine);
+  } catch (const ScenarioError& e) {
+    for (const auto& d : e.diagnostics()) err << d.str() << "\n";
+    err << "negsim sweep: design points give invalid scenarios; nothing was run\n";
+    return kInvalidInput;
+  }
+
+  namespace fs = std::filesystem;
+  const fs::path dir = vm["out"].as<std::string>();
+  std::ifstream design_in(design_file);
+  std::ostringstream design_text;
+  design_text << design_in.rdbuf();
+  Manifest manifest = sweep_manifest(*base, options.scenario_file, design_text.str(), options,
+                                     design.points.size());
+  nlohmann::json paths = design.paths;
+  manifest["parameters"] = paths.dump();
+  std::unique_ptr<SweepStore> store;
+  try {
+    fs::create_directories(dir);
+    store = std::make_unique<SweepStore>((dir / store_name(options.shard, options.shards)).string(),
+                                         manifest);
+  } catch (const std::exception& e) {
+    err << "negsim sweep: " << e.what() << "\n";
+    return kInvalidInput;
+  }
+  const std::set<std::uint64_t> done = store->done();
+  std::size_t remaining = 0;
+  for (std::size_t p : mine) remaining += done.count(p) == 0;
+  if (!quiet && !done.empty()) {
+    err << "negsim sweep: resuming: " << mine.size() - remaining << " of " << mine.size()
+        << " points already done\n";
+  }
+
+  ProgressReport bar(err, quiet, ::isatty(STDERR_FILENO) == 1, "points");
+  InterruptGuard guard;
+  options.cancel = &g_interrupted;
+  std::uint64_t finished = 0;
+  bool complete = false;
+  try {
+    complete = run_sweep(options, design, mine, done,
+                         [&](std::size_t p, const Scenario& scenario, const Tally& tally) {
+                           store->put(point_record(scenario, p, design.points[p], tally));
+                           bar.update(++finished, remaining, false);
+                         });
+  } catch (const std::exception& e) {
+    bar.finish();
+    err << "negsim sweep: " << e.what() << "\n";
+    return kInvalidInput;
+  }
+  bar.finish();
+  if (!complete) {
+    err << "negsim sweep: interrupted; " << store->done().size()
+        << " points are stored; run the same command to resume\n";
+    return 130;
+  }
+  if (options.shards > 1) {
+    if (!quiet) {
+      out << "shard " << options.shard << "/" << options.shards << ": " << mine.size()
+          << " points in " << (dir / store_name(options.shard, options.shards)).string()
+          << "; when every shard is done: negsim merge " << dir.string() << "\n";
+    }
+    return kOk;
+  }
+  if (!quiet)
+    out << design.points.size() << " points in " << (dir / "sweep.sqlite").string() << "\n";
+  write_sweep_outputs(dir, design, store->all(), out, quiet);
+  return kOk;
+}
+
+int merge(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  po::options_description desc(
+      "Usage: negsim merge DIR|FILE... [--out DIR] [--quiet]\n\n"
+      "Combines the shard files of one sweep (shard-I-of-N.sqlite, from directories\n"
+      "or named one by one) into DIR/sweep.sqlite, and writes DIR/points.csv and the\n"
+      "sensitivity indices when every point is there. The shards must come from the\n"
+      "same sweep (same scenario, design, seed and runs).\n\nOptions");
+  desc.add_options()("help,h", "show this help")(
+      "inputs", po::value<std::vector<std::string>>()->value_name("DIR|FILE"),
+      "shard files or directories")("out,o", po::value<std::string>()->value_name("DIR"),
+                                    "output directory (default: the first DIR)")(
+      "quiet,q", "print nothing but errors");
+  po::positional_options_description positional;
+  positional.add("inputs", -1);
+  const po::variables_map vm = parse(args, desc, positional);
+  if (vm.count("help")) {
+    out << desc << "\n";
+    return kOk;
+  }
+  if (!vm.count("inputs")) throw UsageError("missing the shard files or directories");
+  namespace fs = std::filesystem;
+  std::vector<std::string> files;
+  for (const auto& in : vm["inputs"].as<std::vector<std::string>>()) {
+    if (fs::is_directory(in)) {
+      std::vector<std::string> found;
+      for (const auto& e : fs::directory_iterator(in)) {
+        const std::string name = e.path().filename().string();
+        if (name.rfind("shard-", 0) == 0 && e.path().extension() == ".sqlite")
+          found.push_back(e.path().string());
+      }
+      std::sort(found.begin(), found.end());
+      if (found.empty()) {
+        err << "negsim merge: " << in << ": no shard files (shard-I-of-N.sqlite)\n";
+        return kInvalidInput;
+      }
+      files.insert(files.end(), found.begin(), found.end());
+    } else {
+      files.push_back(in);
+    }
+  }
+  const fs::path dir = vm.count("out") ? fs::path(vm["out"].as<std::string>())
+                       : fs::is_directory(vm["inputs"].as<std::vector<std::string>>().front())
+                           ? fs::path(vm["inputs"].as<std::vector<std::string>>().front())
+                           : fs::path(files.front()).parent_path();
+  std::map<std::uint64_t, PointRecord> points;
+  Manifest manifest;
+  try {
+    for (const auto& f : files) {
+      const SweepStore shard(f);
+      if (manifest.empty()) {
+        manifest = shard.manifest();
+      } else if (shard.manifest() != manifest) {
+        throw SweepError(f + ": from another sweep than " + files.front() +
+                         " (different manifest)");
+      }
+      for (auto& r : shard.all()) {
+        const auto [it, fresh] = points.emplace(r.point, r);
+        if (!fresh && !(it->second == r)) {
+          throw SweepError(f + ": point " + std::to_string(r.point) +
+                           " differs from another shard's");
+        }
+      }
+    }
+  } catch (const SweepError& e) {
+    err << "negsim merge: " << e.what() << "\n";
+    return kInvalidInput;
+  }
+  std::vector<PointRecord> records;
+  for (auto& [p, r] : points) records.push_back(std::move(r));
+  const std::size_t expected = static_cast<std::size_t>(std::stoull(manifest.at("points")));
+  try {
+    fs::create_directories(dir);
+    const fs::path target = dir / "sweep.sqlite";
+    fs::remove(target);
+    Manifest merged = manifest;
+    merged["shards"] = "merged from " + std::to_string(files.size()) + " files";
+    SweepStore store(target.string(), merged);
+    for (const auto& r : records) store.put(r);
+  } catch (const std::exception& e) {
+    err << "negsim merge: " << e.what() << "\n";
+    return kInvalidInput;
+  }
+  const bool quiet = vm.count("quiet") > 0;
+  if (!quiet) {
+    out << records.size() << " of " << expected << " points from " << files.size() << " files in "
+        << (dir / "sweep.sqlite").string() << "\n";
+  }
+  if (records.size() != expected) {
+    err << "negsim merge: " << expected - records.size()
+        << " points are missing: run the remaining shards, then merge again\n";
+    return kInvalidInput;
+  }
+  const Design design =
+      generate(load_design_text(manifest.at("design"), "design (from the manifest)"));
+  write_sweep_outputs(dir, design, records, out, quiet);
+  return kOk;
+}
+
 const std::vector<Command>& commands() {
   static const std::vector<Command> kCommands{
-      {"run", run}, {"validate", validate}, {"trace", trace}};
+      {"run", run}, {"sweep", sweep}, {"merge", merge}, {"validate", validate}, {"trace", trace}};
   return kCommands;
 }
 

@@ -390,6 +390,10 @@ std::string utc_now() {
   return buf;
 }
 
+namespace {
+Json results(const Scenario& s, const Tally& t);
+}  // namespace
+
 std::string summary_json(const Scenario& s, const Tally& t, const Provenance& p) {
   Json j;
   j["negsim"] = kVersion;
@@ -414,6 +418,14 @@ std::string summary_json(const Scenario& s, const Tally& t, const Provenance& p)
   stop["cancelled"] = p.cancelled;
   prov["stopping"] = stop;
   j["provenance"] = prov;
+  j.update(results(s, t));
+  return j.dump(2) + "\n";
+}
+
+namespace {
+/// Every aggregate of summary.json but the provenance.
+Json results(const Scenario& s, const Tally& t) {
+  Json j;
 
   Json outcomes;
   for (model::Outcome o : kAllOutcomes) {
@@ -496,8 +508,9 @@ std::string summary_json(const Scenario& s, const Tally& t, const Provenance& p)
              {"total", t.events[e]}};
   }
   j["events"] = events;
-  return j.dump(2) + "\n";
+  return j;
 }
+}  // namespace
 
 std::string headline_table(const Scenario&, const Tally& t) {
   std::string out = "| outcome | probability | 95% interval | runs |\n|---|---:|---:|---:|\n";
@@ -668,6 +681,140 @@ void append_runs_csv(std::string& out, const model::Negotiation& negotiation,
     }
     out += "\n";
   }
+}
+
+PointRecord point_record(const Scenario& scenario, std::size_t point,
+                         const std::vector<double>& values, const Tally& tally) {
+  PointRecord r;
+  r.point = point;
+  r.values = values;
+  r.runs = tally.runs;
+  r.outcomes = tally.outcomes;
+  for (std::size_t c = 0; c < kBreakdownCauses.size(); ++c) {
+    r.causes[c] = tally.causes[static_cast<std::size_t>(kBreakdownCauses[c])];
+  }
+  r.summary = results(scenario, tally).dump();
+  return r;
+}
+
+Manifest sweep_manifest(const Scenario& base, const std::string& scenario_file,
+                        const std::string& design_text, const SweepOptions& options,
+                        std::size_t points) {
+  Manifest m;
+  m["negsim"] = kVersion;
+  m["scenario_file"] = scenario_file;
+  m["scenario"] = to_yaml(base);
+  m["design"] = design_text;
+  m["seed"] = std::to_string(options.seed);
+  m["runs"] = options.precision ? "precision " + detail::format_number(*options.precision) +
+                                      ", at most " + std::to_string(options.max_runs)
+                                : std::to_string(options.runs);
+  m["points"] = std::to_string(points);
+  m["shards"] = std::to_string(options.shards);
+  return m;
+}
+
+std::string points_csv(const std::vector<std::string>& paths,
+                       const std::vector<PointRecord>& records) {
+  std::string out = "point";
+  for (const auto& p : paths) out.append(",").append(p);
+  out += ",runs";
+  for (model::Outcome o : kAllOutcomes) {
+    const std::string n = model::to_string(o);
+    out.append(",").append(n).append(",").append(n).append("_lo,").append(n).append("_hi");
+  }
+  for (model::Cause c : kBreakdownCauses) out += std::string(",breakdown_") + model::to_string(c);
+  out += "\n";
+  for (const auto& r : records) {
+    out += std::to_string(r.point);
+    for (double v : r.values) {
+      out += ',';
+      if (!std::isnan(v)) out += detail::format_number(v);
+    }
+    out.append(",").append(std::to_string(r.runs));
+    for (std::size_t o = 0; o < kOutcomes; ++o) {
+      const Interval ci = wilson(r.outcomes[o], r.runs);
+      for (double x : {ci.estimate, ci.lo, ci.hi}) {
+        out += ',';
+        out += detail::format_number(x);
+      }
+    }
+    for (std::uint64_t c : r.causes) {
+      out += ',';
+      out += detail::format_number(r.runs ? static_cast<double>(c) / static_cast<double>(r.runs)
+                                          : 0.0);
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+SensitivityTables sensitivity(const Design& design, const std::vector<PointRecord>& records) {
+  SensitivityTables out;
+  const auto kind = design.spec.kind;
+  if (kind != DesignKind::sobol && kind != DesignKind::morris && kind != DesignKind::oat)
+    return out;
+  if (records.size() != design.points.size()) return out;
+  const std::size_t k = design.paths.size();
+  char line[256];
+  if (kind == DesignKind::sobol) {
+    out.csv = "outcome,parameter,S1,S1_lo,S1_hi,ST,ST_lo,ST_hi\n";
+    out.text = "Sobol indices (first order S1, total ST, 95% bootstrap intervals):\n";
+  } else if (kind == DesignKind::morris) {
+    out.csv = "outcome,parameter,mu,mu_star,sigma\n";
+    out.text = "Morris elementary effects (per whole range of each parameter):\n";
+  } else {
+    out.csv = "outcome,parameter,low,high,baseline,swing\n";
+    out.text = "One-at-a-time swings (outcome probability at the low and the high end):\n";
+  }
+  for (model::Outcome o : kAllOutcomes) {
+    std::vector<double> f;
+    for (const auto& r : records) {
+      f.push_back(r.runs ? static_cast<double>(r.outcomes[static_cast<std::size_t>(o)]) /
+                               static_cast<double>(r.runs)
+                         : 0.0);
+    }
+    const std::string name = model::to_string(o);
+    out.text += "  " + name + ":\n";
+    if (kind == DesignKind::sobol) {
+      const SobolIndices s =
+          sobol_indices(f, design.spec.points, static_cast<int>(k), design.spec.seed);
+      for (std::size_t i = 0; i < k; ++i) {
+        out.csv += name + "," + design.paths[i];
+        for (const Estimate& e : {s.first[i], s.total[i]}) {
+          for (double x : {e.value, e.lo, e.hi}) out.csv += "," + detail::format_number(x);
+        }
+        out.csv += "\n";
+        std::snprintf(line, sizeof line,
+                      "    %-40s S1 %6.3f [%6.3f, %6.3f]  ST %6.3f [%6.3f, %6.3f]\n",
+                      design.paths[i].c_str(), s.first[i].value, s.first[i].lo, s.first[i].hi,
+                      s.total[i].value, s.total[i].lo, s.total[i].hi);
+        out.text += line;
+      }
+    } else if (kind == DesignKind::morris) {
+      const MorrisIndices m = morris_indices(design, f);
+      for (std::size_t i = 0; i < k; ++i) {
+        out.csv += name + "," + design.paths[i] + "," + detail::format_number(m.mu[i]) + "," +
+                   detail::format_number(m.mu_star[i]) + "," + detail::format_number(m.sigma[i]) +
+                   "\n";
+        std::snprintf(line, sizeof line, "    %-40s mu* %7.4f  sigma %7.4f  mu %+7.4f\n",
+                      design.paths[i].c_str(), m.mu_star[i], m.sigma[i], m.mu[i]);
+        out.text += line;
+      }
+    } else {
+      const auto swings = oat_swings(design, f);
+      for (std::size_t i = 0; i < k; ++i) {
+        const Swing& w = swings[i];
+        out.csv += name + "," + design.paths[i] + "," + detail::format_number(w.low) + "," +
+                   detail::format_number(w.high) + "," + detail::format_number(w.baseline) + "," +
+                   detail::format_number(w.high - w.low) + "\n";
+        std::snprintf(line, sizeof line, "    %-40s low %6.3f  high %6.3f  swing %+7.3f\n",
+                      design.paths[i].c_str(), w.low, w.high, w.high - w.low);
+        out.text += line;
+      }
+    }
+  }
+  return out;
 }
 
 void write_atomically(const std::string& path, const std::string& content) {

@@ -482,4 +482,66 @@ std::vector<Swing> oat_swings(const Design& design, const std::vector<double>& o
   return out;
 }
 
+std::vector<Override> point_overrides(const SweepOptions& options, const Design& design,
+                                      std::size_t p) {
+  std::vector<Override> out = options.overrides;
+  for (std::size_t j = 0; j < design.paths.size(); ++j) {
+    const double v = design.points[p][j];
+    if (std::isnan(v)) continue;
+    const std::string value = format_number(v);
+    out.push_back(
+        Override{design.paths[j], value,
+                 "(design point " + std::to_string(p) + ") " + design.paths[j] + "=" + value});
+  }
+  return out;
+}
+
+std::vector<std::size_t> shard_points(const Design& design, const SweepOptions& options) {
+  std::vector<std::size_t> out;
+  for (std::size_t p = options.shard; p < design.points.size(); p += options.shards)
+    out.push_back(p);
+  return out;
+}
+
+void check_points(const SweepOptions& options, const Design& design,
+                  const std::vector<std::size_t>& points) {
+  std::vector<Diagnostic> all;
+  for (std::size_t p : points) {
+    try {
+      load_scenario(options.scenario_file, LoadOptions{point_overrides(options, design, p), {}});
+    } catch (const ScenarioError& e) {
+      for (const auto& d : e.diagnostics()) {
+        all.push_back(d);
+        if (all.size() >= 20) break;  // the same mistake repeats across points
+      }
+      if (all.size() >= 20) break;
+    }
+  }
+  if (!all.empty()) throw ScenarioError(std::move(all));
+}
+
+bool run_sweep(const SweepOptions& options, const Design& design,
+               const std::vector<std::size_t>& points, const std::set<std::uint64_t>& done,
+               const PointDone& on_point) {
+  for (std::size_t p : points) {
+    if (done.count(p)) continue;
+    if (options.cancel && options.cancel->load()) return false;
+    const Scenario scenario =
+        load_scenario(options.scenario_file, LoadOptions{point_overrides(options, design, p), {}});
+    EngineOptions engine;
+    engine.seed = options.seed;
+    engine.point = p;
+    engine.runs = options.runs;
+    engine.precision = options.precision;
+    engine.max_runs = options.max_runs;
+    engine.threads = options.threads;
+    if (!options.precision) engine.batch = std::max<std::uint64_t>(10'000, options.runs / 10);
+    engine.cancel = options.cancel;
+    const EngineResult result = simulate(model::Negotiation(scenario), engine);
+    if (result.cancelled) return false;  // a partial point is never reported
+    on_point(p, scenario, result.tally);
+  }
+  return true;
+}
+
 }  // namespace negsim

@@ -9,6 +9,8 @@
 
 #include "negsim/engine.hpp"
 #include "negsim/model.hpp"
+#include "negsim/sweep.hpp"
+#include "negsim/sweep_store.hpp"
 
 namespace negsim {
 
@@ -58,6 +60,30 @@ std::string utc_now();
 /// summary.json: every aggregate of DESIGN §5, with provenance.
 std::string summary_json(const Scenario& scenario, const Tally& tally,
                          const Provenance& provenance);
+
+/// A sweep point's stored record: counts and the aggregates of summary.json
+/// (without provenance, which belongs to the sweep's manifest).
+PointRecord point_record(const Scenario& scenario, std::size_t point,
+                         const std::vector<double>& values, const Tally& tally);
+
+/// The manifest identifying a sweep (what must match to resume or merge).
+Manifest sweep_manifest(const Scenario& base, const std::string& scenario_file,
+                        const std::string& design_text, const SweepOptions& options,
+                        std::size_t points);
+
+/// points.csv: one row per design point (its values, each outcome's
+/// probability with its interval, breakdown causes), for pandas.
+std::string points_csv(const std::vector<std::string>& paths,
+                       const std::vector<PointRecord>& records);
+
+/// Sensitivity of each outcome probability for a complete sweep: Sobol
+/// first-order and total indices with bootstrap intervals, Morris mu*/sigma,
+/// or one-at-a-time swings, by design. Empty for grid, lhs and csv designs.
+/// As CSV (one row per outcome and parameter) and as text for the terminal.
+struct SensitivityTables {
+  std::string csv, text;
+};
+SensitivityTables sensitivity(const Design& design, const std::vector<PointRecord>& records);
 
 /// The headline table: each outcome's probability with its 95% interval.
 std::string headline_table(const Scenario& scenario, const Tally& tally);

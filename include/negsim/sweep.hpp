@@ -8,12 +8,17 @@
 // seed, so a sweep is reproducible to the bit and can be sharded freely.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "negsim/engine.hpp"
 #include "negsim/scenario.hpp"
+#include "negsim/scenario_yaml.hpp"
 
 namespace negsim {
 
@@ -98,5 +103,44 @@ struct Swing {
 
 /// One-at-a-time swings for a tornado chart, from an oat design's outputs.
 std::vector<Swing> oat_swings(const Design& design, const std::vector<double>& outputs);
+
+// ---------------------------------------------------------------------------
+// Running a sweep.
+
+struct SweepOptions {
+  std::string scenario_file;
+  std::vector<Override> overrides;  ///< the user's --set, applied before each point's values
+  std::uint64_t seed = 1;
+  std::uint64_t runs = 10'000;
+  std::optional<double> precision;
+  std::uint64_t max_runs = 10'000'000;
+  int threads = 0;
+  std::uint64_t shard = 0, shards = 1;  ///< this process runs points p with p % shards == shard
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+/// The overrides that make design point p's scenario (the user's, then the
+/// point's values; a NaN value leaves the scenario's own).
+std::vector<Override> point_overrides(const SweepOptions& options, const Design& design,
+                                      std::size_t p);
+
+/// The points this shard runs, round-robin.
+std::vector<std::size_t> shard_points(const Design& design, const SweepOptions& options);
+
+/// Loads the scenario of every point of this shard, so that a bad value is
+/// reported before any run. Throws ScenarioError naming the design point.
+void check_points(const SweepOptions& options, const Design& design,
+                  const std::vector<std::size_t>& points);
+
+/// Called when a point finishes: its index, its values and its aggregates.
+using PointDone =
+    std::function<void(std::size_t point, const Scenario& scenario, const Tally& tally)>;
+
+/// Runs the shard's points that are not in `done`, in order. Point p's runs
+/// are keyed (seed, p, run), so its result does not depend on the shard,
+/// the thread count or what ran before it. Returns false if cancelled.
+bool run_sweep(const SweepOptions& options, const Design& design,
+               const std::vector<std::size_t>& points, const std::set<std::uint64_t>& done,
+               const PointDone& on_point);
 
 }  // namespace negsim
