@@ -28,6 +28,10 @@
 #include "negsim/sweep_store.hpp"
 #include "negsim/version.hpp"
 
+#ifdef NEGSIM_WITH_MPI
+#include <mpi.h>
+#endif
+
 namespace negsim::cli {
 namespace {
 
@@ -542,7 +546,15 @@ void write_sweep_outputs(const std::filesystem::path& dir, const Design& design,
   }
 }
 
-int sweep(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+/// Where an MPI launch puts this process: its rank among `size`.
+struct MpiPlace {
+  int rank = 0, size = 1;
+};
+
+/// Runs one shard of a sweep. Under MPI (`mpi` set) the shard is the rank,
+/// and `dir` receives the output directory for the merge that follows.
+int sweep_shard(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+                const MpiPlace* mpi, std::filesystem::path* dir_out) {
   po::options_description desc(
       "Usage: negsim sweep FILE --design SPEC [--runs N | --precision P [--max-runs M]]\n"
       "                    [--seed S] [--threads T] [--out DIR] [--shard I/N] [--set ...]\n"
@@ -607,7 +619,11 @@ int sweep(const std::vector<std::string>& args, std::ostream& out, std::ostream&
       throw UsageError("--threads: between 1 and 1024 (got " + std::to_string(t) + ")");
     options.threads = static_cast<int>(t);
   }
-  if (vm.count("shard")) {
+  if (mpi) {
+    if (vm.count("shard")) throw UsageError("--shard: not under mpirun (each rank runs one shard)");
+    options.shard = static_cast<std::uint64_t>(mpi->rank);
+    options.shards = static_cast<std::uint64_t>(mpi->size);
+  } else if (vm.count("shard")) {
     std::tie(options.shard, options.shards) = parse_shard(vm["shard"].as<std::string>());
   } else if (auto slurm = slurm_shard()) {
     std::tie(options.shard, options.shards) = *slurm;
@@ -616,7 +632,8 @@ int sweep(const std::vector<std::string>& args, std::ostream& out, std::ostream&
     for (const auto& s : vm["set"].as<std::vector<std::string>>())
       options.overrides.push_back(parse_override(s));
   }
-  const bool quiet = vm.count("quiet") > 0;
+  // Under MPI only rank 0 talks; the others report errors only.
+  const bool quiet = vm.count("quiet") > 0 || (mpi && mpi->rank != 0);
 
   // The design, then the base scenario, then every point: all checked first.
   const std::string design_file = vm["design"].as<std::string>();
@@ -672,6 +689,7 @@ int sweep(const std::vector<std::string>& args, std::ostream& out, std::ostream&
 
   namespace fs = std::filesystem;
   const fs::path dir = vm["out"].as<std::string>();
+  if (dir_out) *dir_out = dir;
   std::ifstream design_in(design_file);
   std::ostringstream design_text;
   design_text << design_in.rdbuf();
@@ -718,6 +736,7 @@ int sweep(const std::vector<std::string>& args, std::ostream& out, std::ostream&
         << " points are stored; run the same command to resume\n";
     return 130;
   }
+  if (mpi) return kOk;  // rank 0 merges once every rank is done
   if (options.shards > 1) {
     if (!quiet) {
       out << "shard " << options.shard << "/" << options.shards << ": " << mine.size()
@@ -730,6 +749,134 @@ int sweep(const std::vector<std::string>& args, std::ostream& out, std::ostream&
     out << design.points.size() << " points in " << (dir / "sweep.sqlite").string() << "\n";
   write_sweep_outputs(dir, design, store->all(), out, quiet);
   return kOk;
+}
+
+/// Combines shard files into DIR/sweep.sqlite and, when every point is
+/// there, writes the sweep's CSV outputs. Returns the exit code.
+int merge_files(const std::vector<std::string>& files, const std::filesystem::path& dir, bool quiet,
+                std::ostream& out, std::ostream& err) {
+  namespace fs = std::filesystem;
+  std::map<std::uint64_t, PointRecord> points;
+  Manifest manifest;
+  try {
+    for (const auto& f : files) {
+      const SweepStore shard(f);
+      if (manifest.empty()) {
+        manifest = shard.manifest();
+      } else if (shard.manifest() != manifest) {
+        throw SweepError(f + ": from another sweep than " + files.front() +
+                         " (different manifest)");
+      }
+      for (auto& r : shard.all()) {
+        const auto [it, fresh] = points.emplace(r.point, r);
+        if (!fresh && !(it->second == r)) {
+          throw SweepError(f + ": point " + std::to_string(r.point) +
+                           " differs from another shard's");
+        }
+      }
+    }
+  } catch (const SweepError& e) {
+    err << "negsim merge: " << e.what() << "\n";
+    return kInvalidInput;
+  }
+  std::vector<PointRecord> records;
+  for (auto& [p, r] : points) records.push_back(std::move(r));
+  const std::size_t expected = static_cast<std::size_t>(std::stoull(manifest.at("points")));
+  try {
+    fs::create_directories(dir);
+    const fs::path target = dir / "sweep.sqlite";
+    fs::remove(target);
+    Manifest merged = manifest;
+    merged["shards"] = "merged from " + std::to_string(files.size()) + " files";
+    SweepStore store(target.string(), merged);
+    for (const auto& r : records) store.put(r);
+  } catch (const std::exception& e) {
+    err << "negsim merge: " << e.what() << "\n";
+    return kInvalidInput;
+  }
+  if (!quiet) {
+    out << records.size() << " of " << expected << " points from " << files.size() << " files in "
+        << (dir / "sweep.sqlite").string() << "\n";
+  }
+  if (records.size() != expected) {
+    err << "negsim merge: " << expected - records.size()
+        << " points are missing: run the remaining shards, then merge again\n";
+    return kInvalidInput;
+  }
+  // The design is regenerated from the manifest for the sensitivity indices;
+  // a CSV design's table may not be at hand, and its points need no indices.
+  Design design;
+  try {
+    design = generate(load_design_text(manifest.at("design"), "design (from the manifest)"));
+  } catch (const ScenarioError&) {
+    design.paths = nlohmann::json::parse(manifest.at("parameters")).get<std::vector<std::string>>();
+    design.spec.kind = DesignKind::csv;
+  }
+  write_sweep_outputs(dir, design, records, out, quiet);
+  return kOk;
+}
+
+#ifdef NEGSIM_WITH_MPI
+/// MPI for the life of a sweep, when negsim was launched by mpirun.
+class MpiSession {
+ public:
+  MpiSession() {
+    int initialised = 0;
+    MPI_Initialized(&initialised);
+    if (!initialised) {
+      MPI_Init(nullptr, nullptr);
+      owner_ = true;
+    }
+    MPI_Comm_rank(MPI_COMM_WORLD, &place_.rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &place_.size);
+  }
+  ~MpiSession() {
+    if (owner_) MPI_Finalize();
+  }
+  MpiSession(const MpiSession&) = delete;
+  MpiSession& operator=(const MpiSession&) = delete;
+  const MpiPlace& place() const { return place_; }
+  /// The largest of every rank's value.
+  int max(int value) const {
+    int out = value;
+    MPI_Allreduce(&value, &out, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    return out;
+  }
+
+ private:
+  MpiPlace place_;
+  bool owner_ = false;
+};
+#endif
+
+int sweep(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+#ifdef NEGSIM_WITH_MPI
+  MpiSession mpi;
+  if (mpi.place().size > 1) {
+    // Every rank must reach the reduction, whatever happened to it.
+    std::filesystem::path dir;
+    int code = kInternalError;
+    try {
+      code = sweep_shard(args, out, err, &mpi.place(), &dir);
+    } catch (const UsageError& e) {
+      if (mpi.place().rank == 0) err << "negsim sweep: " << e.what() << "\n";
+      code = kUsage;
+    } catch (const std::exception& e) {
+      err << "negsim sweep (rank " << mpi.place().rank << "): " << e.what() << "\n";
+    }
+    const int worst = mpi.max(code);
+    if (mpi.place().rank != 0) return code;
+    if (worst != kOk) return worst;
+    std::vector<std::string> files;
+    for (int r = 0; r < mpi.place().size; ++r) {
+      files.push_back((dir / store_name(static_cast<std::uint64_t>(r),
+                                        static_cast<std::uint64_t>(mpi.place().size)))
+                          .string());
+    }
+    return merge_files(files, dir, false, out, err);
+  }
+#endif
+  return sweep_shard(args, out, err, nullptr, nullptr);
 }
 
 int merge(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -776,58 +923,7 @@ int merge(const std::vector<std::string>& args, std::ostream& out, std::ostream&
                        : fs::is_directory(vm["inputs"].as<std::vector<std::string>>().front())
                            ? fs::path(vm["inputs"].as<std::vector<std::string>>().front())
                            : fs::path(files.front()).parent_path();
-  std::map<std::uint64_t, PointRecord> points;
-  Manifest manifest;
-  try {
-    for (const auto& f : files) {
-      const SweepStore shard(f);
-      if (manifest.empty()) {
-        manifest = shard.manifest();
-      } else if (shard.manifest() != manifest) {
-        throw SweepError(f + ": from another sweep than " + files.front() +
-                         " (different manifest)");
-      }
-      for (auto& r : shard.all()) {
-        const auto [it, fresh] = points.emplace(r.point, r);
-        if (!fresh && !(it->second == r)) {
-          throw SweepError(f + ": point " + std::to_string(r.point) +
-                           " differs from another shard's");
-        }
-      }
-    }
-  } catch (const SweepError& e) {
-    err << "negsim merge: " << e.what() << "\n";
-    return kInvalidInput;
-  }
-  std::vector<PointRecord> records;
-  for (auto& [p, r] : points) records.push_back(std::move(r));
-  const std::size_t expected = static_cast<std::size_t>(std::stoull(manifest.at("points")));
-  try {
-    fs::create_directories(dir);
-    const fs::path target = dir / "sweep.sqlite";
-    fs::remove(target);
-    Manifest merged = manifest;
-    merged["shards"] = "merged from " + std::to_string(files.size()) + " files";
-    SweepStore store(target.string(), merged);
-    for (const auto& r : records) store.put(r);
-  } catch (const std::exception& e) {
-    err << "negsim merge: " << e.what() << "\n";
-    return kInvalidInput;
-  }
-  const bool quiet = vm.count("quiet") > 0;
-  if (!quiet) {
-    out << records.size() << " of " << expected << " points from " << files.size() << " files in "
-        << (dir / "sweep.sqlite").string() << "\n";
-  }
-  if (records.size() != expected) {
-    err << "negsim merge: " << expected - records.size()
-        << " points are missing: run the remaining shards, then merge again\n";
-    return kInvalidInput;
-  }
-  const Design design =
-      generate(load_design_text(manifest.at("design"), "design (from the manifest)"));
-  write_sweep_outputs(dir, design, records, out, quiet);
-  return kOk;
+  return merge_files(files, dir, vm.count("quiet") > 0, out, err);
 }
 
 const std::vector<Command>& commands() {
