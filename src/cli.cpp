@@ -568,8 +568,10 @@ int sweep_shard(const std::vector<std::string>& args, std::ostream& out, std::os
       "or the thread count. A complete sweep writes DIR/points.csv and, for oat, sobol\n"
       "and morris designs, DIR/sensitivity.csv.\n\nOptions");
   add_help_and_file(desc);
-  desc.add_options()                                                                           //
-      ("design,d", po::value<std::string>()->value_name("SPEC"), "the design file (YAML)")     //
+  desc.add_options()  //
+      ("design,d", po::value<std::string>()->value_name("SPEC"),
+       "the design: a YAML file, or the YAML inline, e.g. --design '{design: lhs, points: 64, "
+       "parameters: {agents.us.trust: {range: [0.1, 0.9]}}}'")                                 //
       ("runs,n", po::value<std::string>()->value_name("N"), "runs per point (default 10000)")  //
       ("precision,p", po::value<double>()->value_name("P"),
        "instead of --runs: runs per point until every outcome's half-width is at most P")  //
@@ -636,10 +638,23 @@ int sweep_shard(const std::vector<std::string>& args, std::ostream& out, std::os
   const bool quiet = vm.count("quiet") > 0 || (mpi && mpi->rank != 0);
 
   // The design, then the base scenario, then every point: all checked first.
-  const std::string design_file = vm["design"].as<std::string>();
+  // --design names a file, or gives the design inline as a YAML mapping.
+  const std::string design_arg = vm["design"].as<std::string>();
+  const bool inline_design = !design_arg.empty() && design_arg.front() == '{';
+  const std::string design_file = inline_design ? "--design" : design_arg;
+  std::string design_text;
   DesignSpec spec;
   try {
-    spec = load_design(design_file);
+    if (inline_design) {
+      design_text = design_arg;
+      spec = load_design_text(design_text, design_file);
+    } else {
+      spec = load_design(design_file);
+      std::ifstream design_in(design_file);
+      std::ostringstream text;
+      text << design_in.rdbuf();
+      design_text = text.str();
+    }
   } catch (const ScenarioError& e) {
     for (const auto& d : e.diagnostics()) err << d.str() << "\n";
     err << "negsim: " << e.diagnostics().size()
@@ -660,12 +675,12 @@ int sweep_shard(const std::vector<std::string>& args, std::ostream& out, std::os
     // Time a few hundred runs of the base scenario for the estimate.
     EngineOptions probe;
     probe.seed = options.seed;
-    probe.runs = 400;
+    probe.runs = 4000;
     probe.threads = options.threads;
     const auto t0 = std::chrono::steady_clock::now();
     const EngineResult r = simulate(model::Negotiation(*base), probe);
     const double per_run =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / 400.0;
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / 4000.0;
     const double total =
         static_cast<double>(mine.size()) * static_cast<double>(per_point) * per_run;
     out << "design: " << to_string(spec.kind) << ", " << design.paths.size() << " parameters, "
@@ -690,11 +705,8 @@ int sweep_shard(const std::vector<std::string>& args, std::ostream& out, std::os
   namespace fs = std::filesystem;
   const fs::path dir = vm["out"].as<std::string>();
   if (dir_out) *dir_out = dir;
-  std::ifstream design_in(design_file);
-  std::ostringstream design_text;
-  design_text << design_in.rdbuf();
-  Manifest manifest = sweep_manifest(*base, options.scenario_file, design_text.str(), options,
-                                     design.points.size());
+  Manifest manifest =
+      sweep_manifest(*base, options.scenario_file, design_text, options, design.points.size());
   nlohmann::json paths = design.paths;
   manifest["parameters"] = paths.dump();
   std::unique_ptr<SweepStore> store;

@@ -156,6 +156,23 @@ TEST(SweepCli, BadInputsFailBeforeRunning) {
   EXPECT_FALSE(fs::exists(dir / "sweep.sqlite"));
 }
 
+TEST(SweepCli, AnInlineDesignEqualsTheSameDesignInAFile) {
+  const fs::path from_file = fresh("from-file"), inline_dir = fresh("inline");
+  ASSERT_EQ(sweep(from_file).code, 0);
+  const auto r = test::run_cli({"sweep", kTalks, "--runs", "400", "-q", "--out",
+                                inline_dir.string(), "--design",
+                                "{design: lhs, points: 7, seed: 11, parameters: "
+                                "{agents.hawk.strike.base: {range: [0.001, 0.05]}, "
+                                "agents.west.trust: {range: [0.1, 0.9]}}}"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(records(inline_dir / "sweep.sqlite"), records(from_file / "sweep.sqlite"));
+  const auto bad =
+      test::run_cli({"sweep", kTalks, "--out", inline_dir.string(), "--design", "{design: lhs}"});
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_NE(bad.err.find("--design:1:1: missing required field \"points\""), std::string::npos)
+      << bad.err;
+}
+
 TEST(SweepCli, DryRunCountsPointsRunsAndShards) {
   const auto r = test::run_cli(
       {"sweep", kTalks, "--design", kDesign, "--runs", "1000", "--shard", "1/2", "--dry-run"});
