@@ -51,6 +51,7 @@ Commands:
                   time, Latin hypercube, Sobol', Morris): results in SQLite,
                   resumable, shardable across a cluster; sensitivity indices
   merge DIR...    combine the shard files of a sweep into one
+  report DIR      plots and an HTML report of a run's outputs
   validate FILE   check a scenario file and print it fully resolved
   trace FILE      play one negotiation and tell it round by round
 
@@ -310,6 +311,9 @@ class ProgressReport {
   Clock::time_point start_, last_;
 };
 
+int make_report(const std::string& dir, bool html, bool quiet, std::ostream& out,
+                std::ostream& err);
+
 int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   po::options_description desc(
       "Usage: negsim run [FILE] [--runs N | --precision P [--max-runs M]] [--seed S]\n"
@@ -338,7 +342,8 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
        "output directory (created if missing)")  //
       ("runs-csv",
        "also write DIR/runs.csv: one row per run (drawn parameters, outcome, "
-       "round, terms)")  //
+       "round, terms)")                                                                      //
+      ("report", "also draw the plots and write report.html (as negsim report DIR --html)")  //
       ("block", po::value<std::string>()->value_name("B")->default_value("256"),
        "runs per parallel task (does not change any result)")  //
       ("quiet,q", "no progress and no table on the terminal");
@@ -489,6 +494,9 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
         << headline_table(*scenario, result.tally) << "\nwrote " << (dir / "summary.json").string()
         << ", " << (dir / "report.md").string() << (want_csv ? ", " + csv_path : std::string())
         << "\n";
+  }
+  if (vm.count("report") && !result.cancelled) {
+    if (const int code = make_report(dir.string(), true, quiet, out, err); code != kOk) return code;
   }
   if (result.cancelled) {
     err << "negsim run: interrupted after " << result.tally.runs
@@ -891,6 +899,50 @@ int sweep(const std::vector<std::string>& args, std::ostream& out, std::ostream&
   return sweep_shard(args, out, err, nullptr, nullptr);
 }
 
+/// Draws the report of DIR and says what was written and what was skipped.
+int make_report(const std::string& dir, bool html, bool quiet, std::ostream& out,
+                std::ostream& err) {
+  ReportResult r;
+  try {
+    r = write_report(dir, html);
+  } catch (const std::exception& e) {
+    err << "negsim report: " << e.what() << "\n";
+    return kInvalidInput;
+  }
+  for (const auto& s : r.skipped) err << "negsim report: skipped " << s << "\n";
+  if (!quiet) {
+    out << "wrote " << (std::filesystem::path(dir) / "report.md").string();
+    if (html) out << ", " << (std::filesystem::path(dir) / "report.html").string();
+    out << " and " << r.plots.size() / 2 << " plots in "
+        << (std::filesystem::path(dir) / "plots").string() << "\n";
+  }
+  return kOk;
+}
+
+int report(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  po::options_description desc(
+      "Usage: negsim report DIR [--html] [--quiet]\n\n"
+      "Draws the plots of a `negsim run` output directory into DIR/plots (PNG and SVG:\n"
+      "outcome probabilities with intervals, cumulative incidence, deal terms, and with\n"
+      "runs.csv the convergence of the estimates), adds them to DIR/report.md and, with\n"
+      "--html, writes the self-contained DIR/report.html. The plots need Python 3 with\n"
+      "matplotlib and pandas (Debian: python3-matplotlib python3-pandas; or set\n"
+      "NEGSIM_PYTHON); without them the report says which plots were skipped.\n\nOptions");
+  desc.add_options()("help,h", "show this help")("dir", po::value<std::string>()->value_name("DIR"),
+                                                 "the output directory of negsim run")(
+      "html", "also write report.html, images embedded")("quiet,q", "print only problems");
+  po::positional_options_description positional;
+  positional.add("dir", 1);
+  const po::variables_map vm = parse(args, desc, positional);
+  if (vm.count("help")) {
+    out << desc << "\n";
+    return kOk;
+  }
+  if (!vm.count("dir")) throw UsageError("missing the output DIR of negsim run");
+  return make_report(vm["dir"].as<std::string>(), vm.count("html") > 0, vm.count("quiet") > 0, out,
+                     err);
+}
+
 int merge(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   po::options_description desc(
       "Usage: negsim merge DIR|FILE... [--out DIR] [--quiet]\n\n"
@@ -939,8 +991,9 @@ int merge(const std::vector<std::string>& args, std::ostream& out, std::ostream&
 }
 
 const std::vector<Command>& commands() {
-  static const std::vector<Command> kCommands{
-      {"run", run}, {"sweep", sweep}, {"merge", merge}, {"validate", validate}, {"trace", trace}};
+  static const std::vector<Command> kCommands{{"run", run},           {"sweep", sweep},
+                                              {"merge", merge},       {"report", report},
+                                              {"validate", validate}, {"trace", trace}};
   return kCommands;
 }
 

@@ -331,3 +331,41 @@ TEST(WriteAtomically, ReplacesWholeFilesAndLeavesNoTemporaries) {
 
 }  // namespace
 }  // namespace negsim
+
+namespace negsim {
+namespace {
+
+TEST(CliReport, SaysWhichPlotsWereSkippedAndWhy) {
+  const auto dir = std::filesystem::temp_directory_path() / "negsim-report-skips";
+  std::filesystem::remove_all(dir);
+  ASSERT_EQ(test::run_cli({"run", test::kDataDir + "/good/talks.yaml", "--runs", "300", "-q",
+                           "--out", dir.string()})
+                .code,
+            0);
+  const auto r = test::run_cli({"report", dir.string(), "--html", "-q"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("skipped convergence: needs runs.csv (run with --runs-csv)"),
+            std::string::npos)
+      << r.err;
+  std::ifstream html(dir / "report.html");
+  std::stringstream text;
+  text << html.rdbuf();
+  EXPECT_NE(text.str().find("Skipped convergence: needs runs.csv"), std::string::npos);
+  EXPECT_NE(text.str().find("data-key=\"outcomes.full_deal.p\""), std::string::npos);
+}
+
+TEST(CliReport, AMissingOrForeignDirectoryIsAnError) {
+  auto r = test::run_cli({"report", "/no/such/dir"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("cannot read /no/such/dir/summary.json"), std::string::npos) << r.err;
+  const auto dir = std::filesystem::temp_directory_path() / "negsim-report-foreign";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "summary.json") << "{\"something\": \"else\"}";
+  r = test::run_cli({"report", dir.string()});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("not a negsim summary"), std::string::npos) << r.err;
+  EXPECT_EQ(test::run_cli({"report"}).code, 2);
+}
+
+}  // namespace
+}  // namespace negsim

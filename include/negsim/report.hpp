@@ -97,6 +97,19 @@ std::string runs_csv_header(const Scenario& scenario);
 void append_runs_csv(std::string& out, const model::Negotiation& negotiation,
                      const std::vector<RunRecord>& records);
 
+/// What `negsim report` produced.
+struct ReportResult {
+  std::vector<std::string> plots;    ///< images written (PNG and SVG), relative to the directory
+  std::vector<std::string> skipped;  ///< plots not drawn, each with the reason
+};
+
+/// Draws the plots of a `negsim run` output directory (with the scripts in
+/// plots/, when a Python with matplotlib and pandas is found), adds them to
+/// DIR/report.md and, with `html`, writes the self-contained DIR/report.html
+/// (images embedded). Throws std::runtime_error naming a file it cannot
+/// read or write.
+ReportResult write_report(const std::string& dir, bool html);
+
 /// Replaces `path` with `content` atomically: written to a temporary file in
 /// the same directory, flushed, then renamed, so a reader (or a crash) never
 /// sees half a file. Throws std::runtime_error naming the path on failure.
