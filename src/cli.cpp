@@ -125,12 +125,14 @@ std::uint64_t parse_count(const std::string& option, const std::string& text) {
   return x;
 }
 
-/// The --set options shared by every command that reads a scenario.
+/// The --set and --max-file-mb options of every command that reads a scenario.
 void add_set_option(po::options_description& desc) {
   desc.add_options()("set,s",
                      po::value<std::vector<std::string>>()->value_name("PATH=VALUE")->composing(),
                      "override a field before validation, e.g. --set agents.us.trust=0.4 or "
-                     "--set 'agents.us.trust={uniform: [0.2, 0.4]}'; repeatable");
+                     "--set 'agents.us.trust={uniform: [0.2, 0.4]}'; repeatable")(
+      "max-file-mb", po::value<std::string>()->value_name("MB")->default_value("16"),
+      "refuse scenario files larger than this (a guard against reading a wrong, huge file)");
 }
 
 /// Loads the scenario named on the command line with its overrides; on a
@@ -142,6 +144,13 @@ std::optional<Scenario> load_for_command(const po::variables_map& vm, const std:
     for (const auto& s : vm["set"].as<std::vector<std::string>>()) {
       options.overrides.push_back(parse_override(s));
     }
+  }
+  if (vm.count("max-file-mb")) {
+    const std::uint64_t mb = parse_count("max-file-mb", vm["max-file-mb"].as<std::string>());
+    if (mb == 0 || mb > 4096) {
+      throw UsageError("--max-file-mb: between 1 and 4096 (got " + std::to_string(mb) + ")");
+    }
+    options.limits.max_file_bytes = mb << 20;
   }
   try {
     return load_scenario(file, options);

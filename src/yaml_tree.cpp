@@ -1,5 +1,6 @@
 #include "negsim/detail/yaml_tree.hpp"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <filesystem>
@@ -88,6 +89,10 @@ YNode parse_yaml_text(std::string_view text, const std::string& origin, const Pa
   std::vector<YAML::Node> docs;
   try {
     docs = YAML::LoadAll(std::string(text));
+  } catch (const YAML::DeepRecursion& e) {
+    SourceLoc loc{origin, located ? e.mark.line + 1 : 0, located ? e.mark.column + 1 : 0};
+    fail(loc, "nesting too deep for the YAML parser (more than " + std::to_string(e.depth()) +
+                  " levels; a scenario needs fewer than " + std::to_string(limits.max_depth) + ")");
   } catch (const YAML::ParserException& e) {
     SourceLoc loc{origin, located ? e.mark.line + 1 : 0, located ? e.mark.column + 1 : 0};
     fail(loc, "malformed YAML: " + e.msg);
