@@ -1218,7 +1218,9 @@ bool is_distribution(const YNode& n) {
 /// that validation reports the duplicate.
 void merge_into(YNode& base, const YNode& changes, bool top_level) {
   std::set<std::string> seen;
-  for (const auto& [key, value] : changes.entries) {
+  for (const YEntry& change : changes.entries) {
+    const YNode& key = change.first;
+    const YNode& value = change.second;
     if (!key.is_scalar() || !seen.insert(key.scalar).second) {
       base.entries.emplace_back(key, value);
       continue;

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <system_error>
 
@@ -71,6 +72,32 @@ class Converter {
   std::size_t nodes_ = 0;
 };
 
+/// The position of a document whose first token is ',', if any. yaml-cpp
+/// 0.7 loops forever on one (found by fuzzing the loader); such a document
+/// is malformed YAML anyway, so it is refused before the parser sees it.
+std::optional<std::pair<int, int>> document_starting_with_comma(std::string_view text) {
+  bool at_start = true;
+  int line = 0;
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    const std::size_t end = std::min(text.find('\n', pos), text.size());
+    std::string_view l = text.substr(pos, end - pos);
+    ++line;
+    pos = end + 1;
+    std::size_t col = 0;
+    if (l.substr(0, 3) == "---" || l.substr(0, 3) == "...") {
+      at_start = true;
+      if (l.size() == 3 || l[3] == ' ' || l[3] == '\t' || l[3] == '\r') col = 3;
+    }
+    if (!at_start) continue;
+    while (col < l.size() && (l[col] == ' ' || l[col] == '\t' || l[col] == '\r')) ++col;
+    if (col == l.size() || l[col] == '#' || (col == 0 && l[col] == '%')) continue;
+    if (l[col] == ',') return std::make_pair(line, static_cast<int>(col) + 1);
+    at_start = false;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 const YNode* YNode::find(std::string_view key) const {
@@ -86,6 +113,10 @@ YNode* YNode::find(std::string_view key) {
 
 YNode parse_yaml_text(std::string_view text, const std::string& origin, const ParseLimits& limits,
                       bool located) {
+  if (const auto comma = document_starting_with_comma(text)) {
+    fail(SourceLoc{origin, located ? comma->first : 0, located ? comma->second : 0},
+         "malformed YAML: a document cannot start with ','");
+  }
   std::vector<YAML::Node> docs;
   try {
     docs = YAML::LoadAll(std::string(text));

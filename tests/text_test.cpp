@@ -45,6 +45,15 @@ TEST(ClosestMatch, SuggestsLikelyTyposOnly) {
   EXPECT_EQ(closest_match("ro", keys), std::nullopt);  // too short to guess
 }
 
+TEST(InvalidUtf8, FindsTheFirstBadByte) {
+  EXPECT_EQ(invalid_utf8("plain ascii"), std::nullopt);
+  EXPECT_EQ(invalid_utf8("unicode \u2014 \u00e9 \U0001F600"), std::nullopt);
+  EXPECT_EQ(invalid_utf8("bad \xFF here"), 4u);
+  EXPECT_EQ(invalid_utf8("cut \xE2\x80"), 4u);       // truncated sequence
+  EXPECT_EQ(invalid_utf8("over \xC0\xAF"), 5u);      // overlong '/'
+  EXPECT_EQ(invalid_utf8("half \xED\xA0\x80"), 5u);  // a UTF-16 surrogate
+}
+
 TEST(JoinAlternatives, ReadsAsAList) {
   EXPECT_EQ(join_alternatives({}), "");
   EXPECT_EQ(join_alternatives({"a"}), "a");

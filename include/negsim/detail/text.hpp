@@ -19,6 +19,9 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 std::optional<std::string> closest_match(std::string_view word,
                                          const std::vector<std::string>& candidates);
 
+/// The offset of the first byte that is not part of valid UTF-8, if any.
+std::optional<std::size_t> invalid_utf8(std::string_view text);
+
 /// `a, b or c` for messages.
 std::string join_alternatives(const std::vector<std::string>& words);
 

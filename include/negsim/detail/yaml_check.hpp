@@ -10,6 +10,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <map>
 #include <optional>
@@ -163,6 +164,14 @@ class Checker {
   std::optional<std::string> string(const YNode& n, const std::string& path) {
     if (!n.is_scalar()) {
       wrong_type(n, path, "a string");
+      return std::nullopt;
+    }
+    if (const auto bad = invalid_utf8(n.scalar)) {
+      char byte[8];
+      std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(n.scalar[*bad]));
+      error(n, path,
+            "not valid UTF-8 text (got byte " + std::string(byte) + " at offset " +
+                std::to_string(*bad) + ", expected UTF-8)");
       return std::nullopt;
     }
     return n.scalar;

@@ -18,6 +18,8 @@
 
 namespace negsim::detail {
 
+struct YEntry;
+
 struct YNode {
   enum class Kind { null, scalar, sequence, map };
 
@@ -25,8 +27,8 @@ struct YNode {
   std::string scalar;   ///< text of a scalar
   bool quoted = false;  ///< scalar written in quotes (always a string)
   SourceLoc loc;
-  std::vector<YNode> items;                      ///< sequence elements
-  std::vector<std::pair<YNode, YNode>> entries;  ///< map entries, duplicates kept
+  std::vector<YNode> items;     ///< sequence elements
+  std::vector<YEntry> entries;  ///< map entries, duplicates kept
 
   bool is_null() const { return kind == Kind::null; }
   bool is_scalar() const { return kind == Kind::scalar; }
@@ -36,6 +38,13 @@ struct YNode {
   /// Value of the first entry whose key is `key`, or nullptr.
   const YNode* find(std::string_view key) const;
   YNode* find(std::string_view key);
+};
+
+/// A key and its value in a mapping (a pair, but of a type that is only
+/// complete here).
+struct YEntry {
+  YNode first, second;
+  YEntry(YNode key, YNode value) : first(std::move(key)), second(std::move(value)) {}
 };
 
 /// Bounds that keep a hostile file from exhausting the machine.
