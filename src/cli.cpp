@@ -320,6 +320,46 @@ class ProgressReport {
   Clock::time_point start_, last_;
 };
 
+/// How many runs, and on how many threads: --runs, --precision, --max-runs
+/// and --threads, as `run` and `sweep` take them.
+struct RunCounts {
+  std::uint64_t runs = 10'000;
+  std::optional<double> precision;
+  std::uint64_t max_runs = 10'000'000;
+  int threads = 0;  ///< 0: all cores
+};
+
+RunCounts parse_run_counts(const po::variables_map& vm) {
+  RunCounts c;
+  if (vm.count("runs") && vm.count("precision")) {
+    throw UsageError("--runs and --precision exclude each other (give one)");
+  }
+  if (vm.count("max-runs") && !vm.count("precision"))
+    throw UsageError("--max-runs needs --precision");
+  if (vm.count("runs")) {
+    c.runs = parse_count("runs", vm["runs"].as<std::string>());
+    if (c.runs == 0) throw UsageError("--runs: at least 1 (got 0)");
+  }
+  if (vm.count("precision")) {
+    const double p = vm["precision"].as<double>();
+    if (!(p > 0 && p < 0.5)) {
+      throw UsageError("--precision: a half-width in (0, 0.5) (got " + detail::format_number(p) +
+                       ")");
+    }
+    c.precision = p;
+    if (vm.count("max-runs"))
+      c.max_runs = parse_count("max-runs", vm["max-runs"].as<std::string>());
+    if (c.max_runs == 0) throw UsageError("--max-runs: at least 1 (got 0)");
+  }
+  if (vm.count("threads")) {
+    const std::uint64_t t = parse_count("threads", vm["threads"].as<std::string>());
+    if (t == 0 || t > 1024)
+      throw UsageError("--threads: between 1 and 1024 (got " + std::to_string(t) + ")");
+    c.threads = static_cast<int>(t);
+  }
+  return c;
+}
+
 int make_report(const std::string& dir, bool html, bool quiet, std::ostream& out,
                 std::ostream& err);
 
@@ -364,34 +404,11 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   }
 
   EngineOptions options;
-  if (vm.count("runs") && vm.count("precision")) {
-    throw UsageError("--runs and --precision exclude each other (give one)");
-  }
-  if (vm.count("max-runs") && !vm.count("precision")) {
-    throw UsageError("--max-runs needs --precision");
-  }
-  if (vm.count("runs")) {
-    options.runs = parse_count("runs", vm["runs"].as<std::string>());
-    if (options.runs == 0) throw UsageError("--runs: at least 1 (got 0)");
-  }
-  if (vm.count("precision")) {
-    const double p = vm["precision"].as<double>();
-    if (!(p > 0 && p < 0.5)) {
-      throw UsageError("--precision: a half-width in (0, 0.5) (got " + detail::format_number(p) +
-                       ")");
-    }
-    options.precision = p;
-    if (vm.count("max-runs"))
-      options.max_runs = parse_count("max-runs", vm["max-runs"].as<std::string>());
-    if (options.max_runs == 0) throw UsageError("--max-runs: at least 1 (got 0)");
-  }
-  if (vm.count("threads")) {
-    const std::uint64_t t = parse_count("threads", vm["threads"].as<std::string>());
-    if (t == 0 || t > 1024) {
-      throw UsageError("--threads: between 1 and 1024 (got " + std::to_string(t) + ")");
-    }
-    options.threads = static_cast<int>(t);
-  }
+  const RunCounts counts = parse_run_counts(vm);
+  options.runs = counts.runs;
+  options.precision = counts.precision;
+  options.max_runs = counts.max_runs;
+  options.threads = counts.threads;
   options.block = parse_count("block", vm["block"].as<std::string>());
   if (options.block == 0) throw UsageError("--block: at least 1 (got 0)");
 
@@ -611,33 +628,13 @@ int sweep_shard(const std::vector<std::string>& args, std::ostream& out, std::os
   }
   if (!vm.count("file")) throw UsageError("missing the scenario FILE");
   if (!vm.count("design")) throw UsageError("missing --design SPEC");
-  if (vm.count("runs") && vm.count("precision")) {
-    throw UsageError("--runs and --precision exclude each other (give one)");
-  }
   SweepOptions options;
   options.scenario_file = vm["file"].as<std::string>();
-  if (vm.count("runs")) {
-    options.runs = parse_count("runs", vm["runs"].as<std::string>());
-    if (options.runs == 0) throw UsageError("--runs: at least 1 (got 0)");
-  }
-  if (vm.count("precision")) {
-    const double p = vm["precision"].as<double>();
-    if (!(p > 0 && p < 0.5)) {
-      throw UsageError("--precision: a half-width in (0, 0.5) (got " + detail::format_number(p) +
-                       ")");
-    }
-    options.precision = p;
-    if (vm.count("max-runs"))
-      options.max_runs = parse_count("max-runs", vm["max-runs"].as<std::string>());
-  } else if (vm.count("max-runs")) {
-    throw UsageError("--max-runs needs --precision");
-  }
-  if (vm.count("threads")) {
-    const std::uint64_t t = parse_count("threads", vm["threads"].as<std::string>());
-    if (t == 0 || t > 1024)
-      throw UsageError("--threads: between 1 and 1024 (got " + std::to_string(t) + ")");
-    options.threads = static_cast<int>(t);
-  }
+  const RunCounts counts = parse_run_counts(vm);
+  options.runs = counts.runs;
+  options.precision = counts.precision;
+  options.max_runs = counts.max_runs;
+  options.threads = counts.threads;
   if (mpi) {
     if (vm.count("shard")) throw UsageError("--shard: not under mpirun (each rank runs one shard)");
     options.shard = static_cast<std::uint64_t>(mpi->rank);

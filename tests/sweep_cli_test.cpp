@@ -141,6 +141,10 @@ TEST(SweepCli, BadInputsFailBeforeRunning) {
   const fs::path dir = fresh("bad");
   EXPECT_EQ(sweep(dir, {"--shard", "3/3"}).code, 2);
   EXPECT_EQ(sweep(dir, {"--shard", "two"}).code, 2);
+  EXPECT_EQ(test::run_cli({"sweep", kTalks, "--design", kDesign, "--precision", "0.01",
+                           "--max-runs", "0", "--out", dir.string()})
+                .code,
+            2);
   auto r = test::run_cli({"sweep", kTalks, "--design", test::kDataDir + "/no-such-design.yaml",
                           "--out", dir.string()});
   EXPECT_EQ(r.code, 1);
