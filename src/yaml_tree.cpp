@@ -72,28 +72,107 @@ class Converter {
   std::size_t nodes_ = 0;
 };
 
-/// The position of a document whose first token is ',', if any. yaml-cpp
-/// 0.7 loops forever on one (found by fuzzing the loader); such a document
-/// is malformed YAML anyway, so it is refused before the parser sees it.
-std::optional<std::pair<int, int>> document_starting_with_comma(std::string_view text) {
-  bool at_start = true;
-  int line = 0;
-  std::size_t pos = 0;
-  while (pos <= text.size()) {
-    const std::size_t end = std::min(text.find('\n', pos), text.size());
-    std::string_view l = text.substr(pos, end - pos);
-    ++line;
-    pos = end + 1;
-    std::size_t col = 0;
-    if (l.substr(0, 3) == "---" || l.substr(0, 3) == "...") {
-      at_start = true;
-      if (l.size() == 3 || l[3] == ' ' || l[3] == '\t' || l[3] == '\r') col = 3;
+/// The position of a ',' outside every flow collection that follows a
+/// complete node (a quoted scalar, a flow collection) or opens a document
+/// (after any anchor or tag). In block context such a ',' is never valid
+/// YAML, and yaml-cpp 0.7 loops forever on some of them (found by fuzzing the
+/// loader), so the text is refused before the parser sees it.
+std::optional<std::pair<int, int>> stray_comma(std::string_view text) {
+  int line = 1, col = 0;  // of the character at i
+  int depth = 0;          // of flow collections
+  bool after_node = false, doc_start = true, line_start = true;
+  int line_indent = 0, block_indent = -1;  // block scalar: skip deeper lines
+  auto at = [&](std::size_t k) { return k < text.size() ? text[k] : '\n'; };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\n') {
+      ++line;
+      col = 0;
+      line_start = true;
+      line_indent = 0;
+      continue;
     }
-    if (!at_start) continue;
-    while (col < l.size() && (l[col] == ' ' || l[col] == '\t' || l[col] == '\r')) ++col;
-    if (col == l.size() || l[col] == '#' || (col == 0 && l[col] == '%')) continue;
-    if (l[col] == ',') return std::make_pair(line, static_cast<int>(col) + 1);
-    at_start = false;
+    ++col;
+    if (line_start) {
+      if (c == ' ') {
+        ++line_indent;
+        continue;
+      }
+      line_start = false;
+      if (block_indent >= 0) {
+        if (line_indent > block_indent) {  // inside a block scalar: skip the line
+          while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
+          continue;
+        }
+        block_indent = -1;
+      }
+      if (col == line_indent + 1 && line_indent == 0 &&
+          (text.substr(i, 3) == "---" || text.substr(i, 3) == "...")) {
+        doc_start = true;
+        after_node = false;
+        i += 2;
+        col += 2;
+        continue;
+      }
+    }
+    if (c == ' ' || c == '\t' || c == '\r') continue;
+    if (c == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t' || col == 1)) {
+      while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
+      continue;
+    }
+    if (c == '%' && col == 1 && doc_start) {  // a directive
+      while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
+      continue;
+    }
+    if (c == ',' && depth == 0 && (after_node || doc_start)) return std::make_pair(line, col);
+    const bool token_start =
+        i == 0 || std::string_view(" \t\n[{,:-?").find(text[i - 1]) != std::string_view::npos;
+    if ((c == '&' || c == '!') && token_start) {  // node properties
+      while (i + 1 < text.size() &&
+             std::string_view(" \t\r\n,[]{}").find(text[i + 1]) == std::string_view::npos) {
+        ++i;
+        ++col;
+      }
+      continue;
+    }
+    doc_start = false;
+    if ((c == '"' || c == '\'') && token_start) {
+      for (++i; i < text.size(); ++i) {
+        if (text[i] == '\n') {
+          ++line;
+          col = 0;
+        } else {
+          ++col;
+        }
+        if (c == '"' && text[i] == '\\') {
+          ++i;
+          ++col;
+        } else if (text[i] == c) {
+          if (c == '\'' && at(i + 1) == '\'') {
+            ++i;
+            ++col;
+          } else {
+            break;
+          }
+        }
+      }
+      after_node = depth == 0;
+      continue;
+    }
+    if ((c == '|' || c == '>') && token_start && depth == 0) {
+      block_indent = line_indent;
+      while (i + 1 < text.size() && text[i + 1] != '\n') ++i;  // indicators and comment
+      after_node = false;
+      continue;
+    }
+    if (c == '[' || c == '{') {
+      ++depth;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+      after_node = depth == 0;
+      continue;
+    }
+    after_node = false;
   }
   return std::nullopt;
 }
@@ -113,9 +192,9 @@ YNode* YNode::find(std::string_view key) {
 
 YNode parse_yaml_text(std::string_view text, const std::string& origin, const ParseLimits& limits,
                       bool located) {
-  if (const auto comma = document_starting_with_comma(text)) {
+  if (const auto comma = stray_comma(text)) {
     fail(SourceLoc{origin, located ? comma->first : 0, located ? comma->second : 0},
-         "malformed YAML: a document cannot start with ','");
+         "malformed YAML: ',' outside a flow collection ([...] or {...})");
   }
   std::vector<YAML::Node> docs;
   try {
