@@ -3,6 +3,7 @@
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -127,7 +128,8 @@ std::optional<std::pair<int, int>> stray_comma(std::string_view text) {
     if (c == ',' && depth == 0 && (after_node || doc_start)) return std::make_pair(line, col);
     const bool token_start =
         i == 0 || std::string_view(" \t\n[{,:-?").find(text[i - 1]) != std::string_view::npos;
-    if ((c == '&' || c == '!') && token_start) {  // node properties
+    // Node properties: an anchor or a tag, also glued to the node before it.
+    if ((c == '&' || c == '!') && (token_start || after_node || doc_start)) {
       while (i + 1 < text.size() &&
              std::string_view(" \t\r\n,[]{}").find(text[i + 1]) == std::string_view::npos) {
         ++i;
@@ -192,6 +194,22 @@ YNode* YNode::find(std::string_view key) {
 
 YNode parse_yaml_text(std::string_view text, const std::string& origin, const ParseLimits& limits,
                       bool located) {
+  // YAML text may not hold control characters but tab, LF and CR (YAML 1.2,
+  // 5.1); yaml-cpp misreads some (a NUL, say) and can loop forever.
+  for (std::size_t i = 0, line = 1, col = 1; i < text.size(); ++i, ++col) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == '\n') {
+      ++line;
+      col = 0;
+    } else if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7F) {
+      char byte[8];
+      std::snprintf(byte, sizeof byte, "0x%02X", c);
+      fail(SourceLoc{origin, located ? static_cast<int>(line) : 0,
+                     located ? static_cast<int>(col) : 0},
+           "malformed YAML: control character " + std::string(byte) +
+               " (YAML text may not contain it)");
+    }
+  }
   if (const auto comma = stray_comma(text)) {
     fail(SourceLoc{origin, located ? comma->first : 0, located ? comma->second : 0},
          "malformed YAML: ',' outside a flow collection ([...] or {...})");
