@@ -201,6 +201,13 @@ YNode parse_yaml_text(std::string_view text, const std::string& origin, const Pa
     if (c == '\n') {
       ++line;
       col = 0;
+    } else if (c == '\r' && (i + 1 == text.size() || text[i + 1] != '\n')) {
+      // YAML reads a lone CR as a line break; yaml-cpp reads it as text
+      // (misplacing every later line) and can loop forever on it.
+      fail(SourceLoc{origin, located ? static_cast<int>(line) : 0,
+                     located ? static_cast<int>(col) : 0},
+           "malformed YAML: carriage return (0x0D) not followed by a line feed (negsim reads "
+           "LF or CRLF line endings; convert the file, e.g. with `tr '\\r' '\\n'`)");
     } else if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7F) {
       char byte[8];
       std::snprintf(byte, sizeof byte, "0x%02X", c);

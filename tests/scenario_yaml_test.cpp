@@ -125,6 +125,31 @@ TEST(LoadScenario, ErrorIsTypedAndCarriesAllMessages) {
   }
 }
 
+TEST(LoadScenario, CrlfLineEndingsReadAsLf) {
+  std::ifstream in(test::kDefaultScenario, std::ios::binary);
+  const std::string lf((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string crlf;
+  for (const char c : lf) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+  ASSERT_GT(crlf.size(), lf.size());
+  EXPECT_EQ(load_scenario_text(crlf, "muscat.yaml"), load_scenario_text(lf, "muscat.yaml"));
+  // Problems are placed on the same line and column either way.
+  const auto where = [](const std::string& text) {
+    const auto found = problems(text);
+    return found.empty() ? SourceLoc{} : found.front().loc;
+  };
+  const std::string bad = replace(kMinimal, "name: ", "name: [");
+  std::string bad_crlf;
+  for (const char c : bad) bad_crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+  EXPECT_EQ(where(bad_crlf).line, where(bad).line);
+  EXPECT_EQ(where(bad_crlf).column, where(bad).column);
+  EXPECT_GT(where(bad).line, 1);
+  // A lone CR (old Mac line endings) is refused where it stands.
+  const auto lone = problems("negsim: 1\rname: x\n");
+  ASSERT_EQ(lone.size(), 1u);
+  EXPECT_EQ(lone[0].loc.line, 1);
+  EXPECT_EQ(lone[0].loc.column, 10);
+}
+
 TEST(LoadScenario, NumbersFollowYamlNotStrtod) {
   // Underflow is zero, not infinity; words strtod would take are strings in YAML.
   EXPECT_EQ(load(kMinimal, {"agents.us.trust=1e-400"}).agents[0].trust, Param(0.0));
