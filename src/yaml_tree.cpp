@@ -1,11 +1,14 @@
 #include "negsim/detail/yaml_tree.hpp"
 
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <sstream>
 #include <system_error>
@@ -17,167 +20,147 @@ namespace {
   throw ScenarioError({Diagnostic{std::move(loc), "", std::move(message)}});
 }
 
-class Converter {
+/// Builds the tree of a YAML stream's first document straight from the
+/// parser's events: every value located, aliases expanded as copies within
+/// the node budget, nesting within the depth limit. Later documents are only
+/// counted.
+class TreeBuilder : public YAML::EventHandler {
  public:
-  Converter(std::string origin, const ParseLimits& limits, bool located)
+  TreeBuilder(std::string origin, const ParseLimits& limits, bool located)
       : origin_(std::move(origin)), limits_(limits), located_(located) {}
 
-  SourceLoc loc_of(const YAML::Mark& m, const SourceLoc& fallback) const {
+  std::size_t documents = 0;
+  std::optional<YNode> root;        ///< of the first document
+  std::optional<SourceLoc> second;  ///< where the second document's first value is
+  YAML::Mark start;                 ///< where the last document started
+  bool only_null = true;            ///< the last document holds nothing but a null
+
+  SourceLoc loc_of(const YAML::Mark& m) const {
     if (!located_) return SourceLoc{origin_, 0, 0};
-    if (m.is_null() || m.line < 0) return fallback;
     return SourceLoc{origin_, m.line + 1, m.column + 1};
   }
 
-  YNode convert(const YAML::Node& n, const SourceLoc& fallback, std::size_t depth) {
-    YNode out;
-    out.loc = loc_of(n.Mark(), fallback);
-    if (++nodes_ > limits_.max_nodes) {
-      fail(out.loc, "document expands to more than " + std::to_string(limits_.max_nodes) +
-                        " values (are YAML aliases expanding exponentially?)");
-    }
-    if (depth > limits_.max_depth) {
-      fail(out.loc, "nesting deeper than " + std::to_string(limits_.max_depth) + " levels");
-    }
-    switch (n.Type()) {
-      case YAML::NodeType::Undefined:
-      case YAML::NodeType::Null:
-        out.kind = YNode::Kind::null;
-        break;
-      case YAML::NodeType::Scalar:
-        out.kind = YNode::Kind::scalar;
-        out.scalar = n.Scalar();
-        // yaml-cpp tags plain scalars "?" and quoted or block scalars "!".
-        out.quoted = n.Tag() == "!";
-        break;
-      case YAML::NodeType::Sequence:
-        out.kind = YNode::Kind::sequence;
-        out.items.reserve(n.size());
-        for (const auto& item : n) out.items.push_back(convert(item, out.loc, depth + 1));
-        break;
-      case YAML::NodeType::Map:
-        out.kind = YNode::Kind::map;
-        for (const auto& kv : n) {
-          YNode key = convert(kv.first, out.loc, depth + 1);
-          YNode value = convert(kv.second, key.loc, depth + 1);
-          out.entries.emplace_back(std::move(key), std::move(value));
-        }
-        break;
-    }
-    return out;
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    ++documents;
+    start = mark;
+    only_null = true;
+  }
+  void OnDocumentEnd() override {}
+
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    if (!value_at(mark)) return;
+    add(YNode{YNode::Kind::null, "", false, loc_of(mark), {}, {}}, anchor, 1);
   }
 
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                const std::string& value) override {
+    only_null = false;
+    if (!value_at(mark)) return;
+    // yaml-cpp tags plain scalars "?" and quoted or block scalars "!".
+    add(YNode{YNode::Kind::scalar, value, tag == "!", loc_of(mark), {}, {}}, anchor, 1);
+  }
+
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    only_null = false;
+    if (documents > 1) return;
+    const auto found = anchors_.find(anchor);
+    if (found == anchors_.end()) {
+      fail(loc_of(mark),
+           "alias inside the value it refers to (a YAML alias cannot repeat a "
+           "value that contains it)");
+    }
+    count(mark, found->second.second);
+    add(found->second.first, YAML::NullAnchor, found->second.second);
+  }
+
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    open(mark, YNode::Kind::sequence, anchor);
+  }
+  void OnSequenceEnd() override { close(); }
+
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    open(mark, YNode::Kind::map, anchor);
+  }
+  void OnMapEnd() override { close(); }
+
  private:
+  struct Frame {
+    YNode node;
+    YAML::anchor_t anchor;
+    std::size_t nodes_before;  ///< the count before this collection
+    std::optional<YNode> key;  ///< of a map entry whose value is pending
+  };
+
+  /// Counts a value at `mark`; true when it belongs to the tree (the first
+  /// document's).
+  bool value_at(const YAML::Mark& mark) {
+    if (documents > 1) {
+      if (!second) second = loc_of(mark);
+      return false;
+    }
+    count(mark, 1);
+    return true;
+  }
+
+  void count(const YAML::Mark& mark, std::size_t n) {
+    nodes_ += n;
+    if (nodes_ > limits_.max_nodes) {
+      fail(loc_of(mark), "document expands to more than " + std::to_string(limits_.max_nodes) +
+                             " values (are YAML aliases expanding exponentially?)");
+    }
+    if (stack_.size() > limits_.max_depth) {
+      fail(loc_of(mark), "nesting deeper than " + std::to_string(limits_.max_depth) + " levels");
+    }
+  }
+
+  void open(const YAML::Mark& mark, YNode::Kind kind, YAML::anchor_t anchor) {
+    only_null = false;
+    const std::size_t before = nodes_;
+    if (!value_at(mark)) {
+      ++skipped_;
+      return;
+    }
+    stack_.push_back(Frame{YNode{kind, "", false, loc_of(mark), {}, {}}, anchor, before, {}});
+  }
+
+  void close() {
+    if (skipped_ > 0) {
+      --skipped_;
+      return;
+    }
+    Frame frame = std::move(stack_.back());
+    stack_.pop_back();
+    add(std::move(frame.node), frame.anchor, nodes_ - frame.nodes_before);
+  }
+
+  /// Puts a complete value (of `n` nodes) where it belongs.
+  void add(YNode node, YAML::anchor_t anchor, std::size_t n) {
+    if (anchor != YAML::NullAnchor) anchors_.insert_or_assign(anchor, std::make_pair(node, n));
+    if (stack_.empty()) {
+      root = std::move(node);
+      return;
+    }
+    Frame& parent = stack_.back();
+    if (parent.node.is_sequence()) {
+      parent.node.items.push_back(std::move(node));
+    } else if (!parent.key) {
+      parent.key = std::move(node);
+    } else {
+      parent.node.entries.emplace_back(std::move(*parent.key), std::move(node));
+      parent.key.reset();
+    }
+  }
+
   std::string origin_;
   ParseLimits limits_;
   bool located_;
   std::size_t nodes_ = 0;
+  std::size_t skipped_ = 0;  ///< open collections of later documents
+  std::vector<Frame> stack_;
+  std::map<YAML::anchor_t, std::pair<YNode, std::size_t>> anchors_;
 };
-
-/// The position of a ',' outside every flow collection that follows a
-/// complete node (a quoted scalar, a flow collection) or opens a document
-/// (after any anchor or tag). In block context such a ',' is never valid
-/// YAML, and yaml-cpp 0.7 loops forever on some of them (found by fuzzing the
-/// loader), so the text is refused before the parser sees it.
-std::optional<std::pair<int, int>> stray_comma(std::string_view text) {
-  int line = 1, col = 0;  // of the character at i
-  int depth = 0;          // of flow collections
-  bool after_node = false, doc_start = true, line_start = true;
-  int line_indent = 0, block_indent = -1;  // block scalar: skip deeper lines
-  auto at = [&](std::size_t k) { return k < text.size() ? text[k] : '\n'; };
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '\n') {
-      ++line;
-      col = 0;
-      line_start = true;
-      line_indent = 0;
-      continue;
-    }
-    ++col;
-    if (line_start) {
-      if (c == ' ') {
-        ++line_indent;
-        continue;
-      }
-      line_start = false;
-      if (block_indent >= 0) {
-        if (line_indent > block_indent) {  // inside a block scalar: skip the line
-          while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
-          continue;
-        }
-        block_indent = -1;
-      }
-      if (col == line_indent + 1 && line_indent == 0 &&
-          (text.substr(i, 3) == "---" || text.substr(i, 3) == "...")) {
-        doc_start = true;
-        after_node = false;
-        i += 2;
-        col += 2;
-        continue;
-      }
-    }
-    if (c == ' ' || c == '\t' || c == '\r') continue;
-    if (c == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t' || col == 1)) {
-      while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
-      continue;
-    }
-    if (c == '%' && col == 1 && doc_start) {  // a directive
-      while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
-      continue;
-    }
-    if (c == ',' && depth == 0 && (after_node || doc_start)) return std::make_pair(line, col);
-    const bool token_start =
-        i == 0 || std::string_view(" \t\n[{,:-?").find(text[i - 1]) != std::string_view::npos;
-    // Node properties: an anchor or a tag, also glued to the node before it.
-    if ((c == '&' || c == '!') && (token_start || after_node || doc_start)) {
-      while (i + 1 < text.size() &&
-             std::string_view(" \t\r\n,[]{}").find(text[i + 1]) == std::string_view::npos) {
-        ++i;
-        ++col;
-      }
-      continue;
-    }
-    doc_start = false;
-    if ((c == '"' || c == '\'') && token_start) {
-      for (++i; i < text.size(); ++i) {
-        if (text[i] == '\n') {
-          ++line;
-          col = 0;
-        } else {
-          ++col;
-        }
-        if (c == '"' && text[i] == '\\') {
-          ++i;
-          ++col;
-        } else if (text[i] == c) {
-          if (c == '\'' && at(i + 1) == '\'') {
-            ++i;
-            ++col;
-          } else {
-            break;
-          }
-        }
-      }
-      after_node = depth == 0;
-      continue;
-    }
-    if ((c == '|' || c == '>') && token_start && depth == 0) {
-      block_indent = line_indent;
-      while (i + 1 < text.size() && text[i + 1] != '\n') ++i;  // indicators and comment
-      after_node = false;
-      continue;
-    }
-    if (c == '[' || c == '{') {
-      ++depth;
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-      after_node = depth == 0;
-      continue;
-    }
-    after_node = false;
-  }
-  return std::nullopt;
-}
 
 }  // namespace
 
@@ -217,13 +200,25 @@ YNode parse_yaml_text(std::string_view text, const std::string& origin, const Pa
                " (YAML text may not contain it)");
     }
   }
-  if (const auto comma = stray_comma(text)) {
-    fail(SourceLoc{origin, located ? comma->first : 0, located ? comma->second : 0},
-         "malformed YAML: ',' outside a flow collection ([...] or {...})");
-  }
-  std::vector<YAML::Node> docs;
+  TreeBuilder builder(origin, limits, located);
   try {
-    docs = YAML::LoadAll(std::string(text));
+    std::istringstream in{std::string(text)};
+    YAML::Parser parser(in);
+    std::optional<int> previous;  // where the previous document started
+    while (parser.HandleNextDocument(builder)) {
+      // yaml-cpp 0.7 cannot place some tokens at document level (a ',' before
+      // or after the root value, found by fuzzing the loader): it then reads
+      // empty documents at the same place forever. Stop at the token.
+      if (previous && *previous == builder.start.pos && builder.only_null) {
+        const auto pos = static_cast<std::size_t>(builder.start.pos);
+        const char c = pos < text.size() ? text[pos] : ' ';
+        SourceLoc loc = builder.loc_of(builder.start);
+        if (c == ',') fail(loc, "malformed YAML: ',' outside a flow collection ([...] or {...})");
+        fail(loc, std::string("malformed YAML: unexpected '") + c +
+                      "' where the YAML parser expects a document");
+      }
+      previous = builder.start.pos;
+    }
   } catch (const YAML::DeepRecursion& e) {
     SourceLoc loc{origin, located ? e.mark.line + 1 : 0, located ? e.mark.column + 1 : 0};
     fail(loc, "nesting too deep for the YAML parser (more than " + std::to_string(e.depth()) +
@@ -235,15 +230,15 @@ YNode parse_yaml_text(std::string_view text, const std::string& origin, const Pa
     fail(SourceLoc{origin, 0, 0}, std::string("malformed YAML: ") + e.what());
   }
   SourceLoc start{origin, located ? 1 : 0, located ? 1 : 0};
-  if (docs.empty()) return YNode{YNode::Kind::null, "", false, start, {}, {}};
-  if (docs.size() > 1) {
-    Converter c(origin, limits, located);
-    fail(c.loc_of(docs[1].Mark(), start), "more than one YAML document (got " +
-                                              std::to_string(docs.size()) +
-                                              ", expected one scenario per file)");
+  if (builder.documents == 0 || !builder.root) {
+    return YNode{YNode::Kind::null, "", false, start, {}, {}};
   }
-  Converter converter(origin, limits, located);
-  return converter.convert(docs.front(), start, 0);
+  if (builder.documents > 1) {
+    fail(builder.second.value_or(start), "more than one YAML document (got " +
+                                             std::to_string(builder.documents) +
+                                             ", expected one scenario per file)");
+  }
+  return std::move(*builder.root);
 }
 
 YNode parse_yaml_file(const std::string& path, const ParseLimits& limits) {

@@ -5,8 +5,10 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <tuple>
 
 #include "negsim/detail/text.hpp"
+#include "negsim/detail/yaml_tree.hpp"
 #include "test_util.hpp"
 
 namespace negsim {
@@ -122,6 +124,58 @@ TEST(LoadScenario, ErrorIsTypedAndCarriesAllMessages) {
     load(text);
   } catch (const ScenarioError& e) {
     EXPECT_NE(std::string(e.what()).find("agents.us.role: unknown role"), std::string::npos);
+  }
+}
+
+TEST(ParseYaml, RefusesWhatStallsTheParserAtItsPlace) {
+  // yaml-cpp 0.7 reads empty documents forever on these (found by fuzzing);
+  // each must be refused at the token it cannot place: {text, line, column}.
+  const std::vector<std::tuple<std::string, int, int>> stalls = {
+      {",", 1, 1},           {"-\n,", 2, 1},        {"- a\n,", 2, 1},     {"- a\n\n,", 3, 1},
+      {"---\n- a\n,", 3, 1}, {"- a\n...\n,", 3, 1}, {"!t\n- a\n,", 3, 1}, {"- \"a\"\n,", 2, 1},
+      {"- [a]\n,", 2, 1},    {"\"a\"\n ,", 2, 2},   {"\"a\", b", 1, 4},   {"[a], b", 1, 4},
+      {"&x,", 1, 3},         {"- a\n, b", 2, 1}};
+  for (const auto& [text, line, column] : stalls) {
+    try {
+      detail::parse_yaml_text(text, "t.yaml");
+      ADD_FAILURE() << "accepted: " << text;
+    } catch (const ScenarioError& e) {
+      ASSERT_EQ(e.diagnostics().size(), 1u) << text;
+      const Diagnostic& d = e.diagnostics().front();
+      EXPECT_EQ(d.message, "malformed YAML: ',' outside a flow collection ([...] or {...})")
+          << text;
+      EXPECT_EQ(d.loc.line, line) << text;
+      EXPECT_EQ(d.loc.column, column) << text;
+    }
+  }
+  // A ',' inside a plain scalar is text, also on a continuation line.
+  for (const auto& [text, value] : std::vector<std::pair<std::string, std::string>>{
+           {"a: x ,y", "x ,y"}, {"a: x\n  ,y", "x ,y"}, {"a: x, y", "x, y"}}) {
+    const detail::YNode root = detail::parse_yaml_text(text, "t.yaml");
+    ASSERT_NE(root.find("a"), nullptr) << text;
+    EXPECT_EQ(root.find("a")->scalar, value) << text;
+  }
+}
+
+TEST(ParseYaml, ExpandsAliasesAsCopiesAndRefusesCycles) {
+  const detail::YNode root = detail::parse_yaml_text("a: &x [1, {k: v}]\nb: *x\n", "t.yaml");
+  const detail::YNode* b = root.find("b");
+  ASSERT_NE(b, nullptr);
+  ASSERT_TRUE(b->is_sequence());
+  ASSERT_EQ(b->items.size(), 2u);
+  EXPECT_EQ(b->items[0].scalar, "1");
+  ASSERT_NE(b->items[1].find("k"), nullptr);
+  EXPECT_EQ(b->items[1].find("k")->scalar, "v");
+  EXPECT_EQ(b->loc.line, 1);  // where the value was written
+  for (const char* cycle : {"a: &x [1, *x]", "a: &x {k: *x}"}) {
+    try {
+      detail::parse_yaml_text(cycle, "t.yaml");
+      ADD_FAILURE() << "accepted: " << cycle;
+    } catch (const ScenarioError& e) {
+      EXPECT_NE(std::string(e.what()).find("t.yaml:1:11: alias inside the value it refers to"),
+                std::string::npos)
+          << e.what();
+    }
   }
 }
 
