@@ -5,6 +5,7 @@
 #include <yaml-cpp/parser.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -49,7 +50,7 @@ class TreeBuilder : public YAML::EventHandler {
 
   void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
     if (!value_at(mark)) return;
-    add(YNode{YNode::Kind::null, "", false, loc_of(mark), {}, {}}, anchor, 1);
+    add(YNode{YNode::Kind::null, "", false, loc_of(mark), {}, {}}, anchor, 1, 0);
   }
 
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
@@ -57,7 +58,7 @@ class TreeBuilder : public YAML::EventHandler {
     only_null = false;
     if (!value_at(mark)) return;
     // yaml-cpp tags plain scalars "?" and quoted or block scalars "!".
-    add(YNode{YNode::Kind::scalar, value, tag == "!", loc_of(mark), {}, {}}, anchor, 1);
+    add(YNode{YNode::Kind::scalar, value, tag == "!", loc_of(mark), {}, {}}, anchor, 1, 0);
   }
 
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
@@ -69,8 +70,9 @@ class TreeBuilder : public YAML::EventHandler {
            "alias inside the value it refers to (a YAML alias cannot repeat a "
            "value that contains it)");
     }
-    count(mark, found->second.second);
-    add(found->second.first, YAML::NullAnchor, found->second.second);
+    const Anchored& a = found->second;
+    count(mark, a.nodes, a.height);
+    add(a.node, YAML::NullAnchor, a.nodes, a.height);
   }
 
   void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
@@ -91,6 +93,14 @@ class TreeBuilder : public YAML::EventHandler {
     YAML::anchor_t anchor;
     std::size_t nodes_before;  ///< the count before this collection
     std::optional<YNode> key;  ///< of a map entry whose value is pending
+    std::size_t height = 0;    ///< levels below this collection
+  };
+
+  /// A value with an anchor, for its aliases to copy.
+  struct Anchored {
+    YNode node;
+    std::size_t nodes;   ///< in the value
+    std::size_t height;  ///< levels below its top
   };
 
   /// Counts a value at `mark`; true when it belongs to the tree (the first
@@ -100,17 +110,18 @@ class TreeBuilder : public YAML::EventHandler {
       if (!second) second = loc_of(mark);
       return false;
     }
-    count(mark, 1);
+    count(mark, 1, 0);
     return true;
   }
 
-  void count(const YAML::Mark& mark, std::size_t n) {
+  /// Counts a value of `n` nodes and `height` levels placed at `mark`.
+  void count(const YAML::Mark& mark, std::size_t n, std::size_t height) {
     nodes_ += n;
     if (nodes_ > limits_.max_nodes) {
       fail(loc_of(mark), "document expands to more than " + std::to_string(limits_.max_nodes) +
                              " values (are YAML aliases expanding exponentially?)");
     }
-    if (stack_.size() > limits_.max_depth) {
+    if (stack_.size() + height > limits_.max_depth) {
       fail(loc_of(mark), "nesting deeper than " + std::to_string(limits_.max_depth) + " levels");
     }
   }
@@ -122,7 +133,7 @@ class TreeBuilder : public YAML::EventHandler {
       ++skipped_;
       return;
     }
-    stack_.push_back(Frame{YNode{kind, "", false, loc_of(mark), {}, {}}, anchor, before, {}});
+    stack_.push_back(Frame{YNode{kind, "", false, loc_of(mark), {}, {}}, anchor, before, {}, 0});
   }
 
   void close() {
@@ -132,17 +143,18 @@ class TreeBuilder : public YAML::EventHandler {
     }
     Frame frame = std::move(stack_.back());
     stack_.pop_back();
-    add(std::move(frame.node), frame.anchor, nodes_ - frame.nodes_before);
+    add(std::move(frame.node), frame.anchor, nodes_ - frame.nodes_before, frame.height);
   }
 
-  /// Puts a complete value (of `n` nodes) where it belongs.
-  void add(YNode node, YAML::anchor_t anchor, std::size_t n) {
-    if (anchor != YAML::NullAnchor) anchors_.insert_or_assign(anchor, std::make_pair(node, n));
+  /// Puts a complete value (of `n` nodes, `height` levels) where it belongs.
+  void add(YNode node, YAML::anchor_t anchor, std::size_t n, std::size_t height) {
+    if (anchor != YAML::NullAnchor) anchors_.insert_or_assign(anchor, Anchored{node, n, height});
     if (stack_.empty()) {
       root = std::move(node);
       return;
     }
     Frame& parent = stack_.back();
+    parent.height = std::max(parent.height, height + 1);
     if (parent.node.is_sequence()) {
       parent.node.items.push_back(std::move(node));
     } else if (!parent.key) {
@@ -159,7 +171,7 @@ class TreeBuilder : public YAML::EventHandler {
   std::size_t nodes_ = 0;
   std::size_t skipped_ = 0;  ///< open collections of later documents
   std::vector<Frame> stack_;
-  std::map<YAML::anchor_t, std::pair<YNode, std::size_t>> anchors_;
+  std::map<YAML::anchor_t, Anchored> anchors_;
 };
 
 }  // namespace

@@ -167,6 +167,13 @@ TEST(ParseYaml, ExpandsAliasesAsCopiesAndRefusesCycles) {
   ASSERT_NE(b->items[1].find("k"), nullptr);
   EXPECT_EQ(b->items[1].find("k")->scalar, "v");
   EXPECT_EQ(b->loc.line, 1);  // where the value was written
+  // A copy counts at the depth it lands: deeper than the limit is refused.
+  detail::ParseLimits limits;
+  limits.max_depth = 5;
+  EXPECT_NO_THROW(detail::parse_yaml_text("a: &x [[[1]]]\nb: [*x]", "t.yaml", limits));
+  EXPECT_THROW(detail::parse_yaml_text("a: &x [[[1]]]\nb: [[*x]]", "t.yaml", limits),
+               ScenarioError);
+  EXPECT_THROW(detail::parse_yaml_text("b: [[[[[1]]]]]", "t.yaml", limits), ScenarioError);
   for (const char* cycle : {"a: &x [1, *x]", "a: &x {k: *x}"}) {
     try {
       detail::parse_yaml_text(cycle, "t.yaml");
