@@ -25,13 +25,16 @@ expect 1 "malformed YAML" -- "$negsim" validate --max-file-mb 200 "$work/huge.ya
 
 # Deep nesting, in flow and in block style.
 python3 -c "print('negsim: 1\nname: ' + '[' * 100000 + ']' * 100000)" > "$work/deep.yaml"
-expect 1 "nesting too deep for the YAML parser" -- "$negsim" validate "$work/deep.yaml"
+expect 1 "deep.yaml:2:71: nesting deeper than 64 levels" -- "$negsim" validate "$work/deep.yaml"
 python3 -c "
 lines = ['negsim: 1', 'name: deep']
 for i in range(3000):
     lines.append(' ' * i + 'k%d:' % i)
 print('\n'.join(lines))" > "$work/deep-block.yaml"
-expect 1 "nesting too deep for the YAML parser" -- "$negsim" validate "$work/deep-block.yaml"
+expect 1 "deep-block.yaml:67:65: nesting deeper than 64 levels" -- "$negsim" validate "$work/deep-block.yaml"
+# Past the first document only the YAML parser's own guard applies.
+python3 -c "print('negsim: 1\nname: x\n---\n' + '[' * 100000)" > "$work/deep-second.yaml"
+expect 1 "nesting too deep for the YAML parser" -- "$negsim" validate "$work/deep-second.yaml"
 
 # 10,000 agents and 10,000 issues.
 python3 -c "
