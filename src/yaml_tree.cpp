@@ -17,6 +17,9 @@
 namespace negsim::detail {
 namespace {
 
+/// Documents counted in a stream before giving up (the "got" of the message).
+constexpr std::size_t kMaxDocuments = 1000;
+
 [[noreturn]] void fail(SourceLoc loc, std::string message) {
   throw ScenarioError({Diagnostic{std::move(loc), "", std::move(message)}});
 }
@@ -217,7 +220,9 @@ YNode parse_yaml_text(std::string_view text, const std::string& origin, const Pa
     std::istringstream in{std::string(text)};
     YAML::Parser parser(in);
     std::optional<int> previous;  // where the previous document started
-    while (parser.HandleNextDocument(builder)) {
+    // Counting stops past kMaxDocuments: one is all a file may hold, and the
+    // bound ends any loop of the parser the guard below does not recognise.
+    while (builder.documents <= kMaxDocuments && parser.HandleNextDocument(builder)) {
       // yaml-cpp 0.7 cannot place some tokens at document level (a ',' before
       // or after the root value, found by fuzzing the loader): it then reads
       // empty documents at the same place forever. Stop at the token.
@@ -246,9 +251,11 @@ YNode parse_yaml_text(std::string_view text, const std::string& origin, const Pa
     return YNode{YNode::Kind::null, "", false, start, {}, {}};
   }
   if (builder.documents > 1) {
-    fail(builder.second.value_or(start), "more than one YAML document (got " +
-                                             std::to_string(builder.documents) +
-                                             ", expected one scenario per file)");
+    const std::string got = builder.documents > kMaxDocuments
+                                ? "more than " + std::to_string(kMaxDocuments)
+                                : std::to_string(builder.documents);
+    fail(builder.second.value_or(start),
+         "more than one YAML document (got " + got + ", expected one scenario per file)");
   }
   return std::move(*builder.root);
 }

@@ -148,6 +148,18 @@ TEST(ParseYaml, RefusesWhatStallsTheParserAtItsPlace) {
       EXPECT_EQ(d.loc.column, column) << text;
     }
   }
+  // Documents are counted up to a bound, whatever follows.
+  std::string many = "a: 1\n";
+  for (int i = 0; i < 5000; ++i) many += "---\nb: 2\n";
+  try {
+    detail::parse_yaml_text(many, "t.yaml");
+    ADD_FAILURE() << "accepted 5001 documents";
+  } catch (const ScenarioError& e) {
+    EXPECT_NE(std::string(e.what()).find("t.yaml:3:1: more than one YAML document (got more "
+                                         "than 1000, expected one scenario per file)"),
+              std::string::npos)
+        << e.what();
+  }
   // A ',' inside a plain scalar is text, also on a continuation line.
   for (const auto& [text, value] : std::vector<std::pair<std::string, std::string>>{
            {"a: x ,y", "x ,y"}, {"a: x\n  ,y", "x ,y"}, {"a: x, y", "x, y"}}) {
