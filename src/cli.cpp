@@ -135,16 +135,30 @@ void add_set_option(po::options_description& desc) {
       "refuse scenario files larger than this (a guard against reading a wrong, huge file)");
 }
 
+/// The --set overrides, parsed.
+std::vector<Override> overrides_of(const po::variables_map& vm) {
+  std::vector<Override> overrides;
+  if (vm.count("set")) {
+    for (const auto& s : vm["set"].as<std::vector<std::string>>()) {
+      overrides.push_back(parse_override(s));
+    }
+  }
+  return overrides;
+}
+
+/// Prints every problem of a file that did not load, then their count.
+void print_problems(std::ostream& err, const ScenarioError& e, const std::string& file) {
+  for (const auto& d : e.diagnostics()) err << d.str() << "\n";
+  const auto n = e.diagnostics().size();
+  err << "negsim: " << n << (n == 1 ? " problem" : " problems") << " in " << file << "\n";
+}
+
 /// Loads the scenario named on the command line with its overrides; on a
 /// ScenarioError prints every problem and returns nullopt.
 std::optional<Scenario> load_for_command(const po::variables_map& vm, const std::string& file,
                                          std::ostream& err) {
   LoadOptions options;
-  if (vm.count("set")) {
-    for (const auto& s : vm["set"].as<std::vector<std::string>>()) {
-      options.overrides.push_back(parse_override(s));
-    }
-  }
+  options.overrides = overrides_of(vm);
   if (vm.count("max-file-mb")) {
     const std::uint64_t mb = parse_count("max-file-mb", vm["max-file-mb"].as<std::string>());
     if (mb == 0 || mb > 4096) {
@@ -155,9 +169,7 @@ std::optional<Scenario> load_for_command(const po::variables_map& vm, const std:
   try {
     return load_scenario(file, options);
   } catch (const ScenarioError& e) {
-    for (const auto& d : e.diagnostics()) err << d.str() << "\n";
-    const auto n = e.diagnostics().size();
-    err << "negsim: " << n << (n == 1 ? " problem" : " problems") << " in " << file << "\n";
+    print_problems(err, e, file);
     return std::nullopt;
   }
 }
@@ -320,25 +332,38 @@ class ProgressReport {
   Clock::time_point start_, last_;
 };
 
-/// How many runs, and on how many threads: --runs, --precision, --max-runs
-/// and --threads, as `run` and `sweep` take them.
-struct RunCounts {
-  std::uint64_t runs = 10'000;
-  std::optional<double> precision;
-  std::uint64_t max_runs = 10'000'000;
-  int threads = 0;  ///< 0: all cores
-};
+/// --runs, --precision, --max-runs, --seed and --threads, as `run` (runs of
+/// the scenario) and `sweep` (runs of each point) take them.
+void add_run_count_options(po::options_description& desc, bool per_point) {
+  desc.add_options()  //
+      ("runs,n", po::value<std::string>()->value_name("N"),
+       per_point ? "runs per point (default 10000)" : "number of runs (default 10000)")  //
+      ("precision,p", po::value<double>()->value_name("P"),
+       per_point ? "instead of --runs: runs per point until every outcome's half-width is at most P"
+                 : "instead of --runs: run batches of 10000 until every outcome's 95% interval "
+                   "half-width is at most P (e.g. 0.005)")  //
+      ("max-runs", po::value<std::string>()->value_name("M"),
+       per_point ? "with --precision: at most M runs per point (default 10000000)"
+                 : "with --precision: stop at M runs even if P is not reached (default "
+                   "10000000)")  //
+      ("seed", po::value<std::string>()->value_name("S"),
+       "random seed (default: the scenario's seed)")  //
+      ("threads,t", po::value<std::string>()->value_name("T"),
+       "worker threads (default: all cores)");
+}
 
-RunCounts parse_run_counts(const po::variables_map& vm) {
-  RunCounts c;
+/// Reads the options of add_run_count_options but --seed into EngineOptions
+/// or SweepOptions, whose defaults stand for the options not given.
+template <class Options>
+void read_run_counts(const po::variables_map& vm, Options& o) {
   if (vm.count("runs") && vm.count("precision")) {
     throw UsageError("--runs and --precision exclude each other (give one)");
   }
   if (vm.count("max-runs") && !vm.count("precision"))
     throw UsageError("--max-runs needs --precision");
   if (vm.count("runs")) {
-    c.runs = parse_count("runs", vm["runs"].as<std::string>());
-    if (c.runs == 0) throw UsageError("--runs: at least 1 (got 0)");
+    o.runs = parse_count("runs", vm["runs"].as<std::string>());
+    if (o.runs == 0) throw UsageError("--runs: at least 1 (got 0)");
   }
   if (vm.count("precision")) {
     const double p = vm["precision"].as<double>();
@@ -346,18 +371,22 @@ RunCounts parse_run_counts(const po::variables_map& vm) {
       throw UsageError("--precision: a half-width in (0, 0.5) (got " + detail::format_number(p) +
                        ")");
     }
-    c.precision = p;
+    o.precision = p;
     if (vm.count("max-runs"))
-      c.max_runs = parse_count("max-runs", vm["max-runs"].as<std::string>());
-    if (c.max_runs == 0) throw UsageError("--max-runs: at least 1 (got 0)");
+      o.max_runs = parse_count("max-runs", vm["max-runs"].as<std::string>());
+    if (o.max_runs == 0) throw UsageError("--max-runs: at least 1 (got 0)");
   }
   if (vm.count("threads")) {
     const std::uint64_t t = parse_count("threads", vm["threads"].as<std::string>());
     if (t == 0 || t > 1024)
       throw UsageError("--threads: between 1 and 1024 (got " + std::to_string(t) + ")");
-    c.threads = static_cast<int>(t);
+    o.threads = static_cast<int>(t);
   }
-  return c;
+}
+
+/// --seed, or the scenario's own seed.
+std::uint64_t seed_of(const po::variables_map& vm, const Scenario& scenario) {
+  return vm.count("seed") ? parse_count("seed", vm["seed"].as<std::string>()) : scenario.seed;
 }
 
 int make_report(const std::string& dir, bool html, bool quiet, std::ostream& out,
@@ -375,18 +404,8 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
       "to outcome, deal terms, utilities and events. The same seed gives the same\n"
       "numbers for any --threads. Prints the headline table.\n\nOptions");
   add_help_and_file(desc);
+  add_run_count_options(desc, false);
   desc.add_options()  //
-      ("runs,n", po::value<std::string>()->value_name("N"),
-       "number of runs (default 10000)")  //
-      ("precision,p", po::value<double>()->value_name("P"),
-       "instead of --runs: run batches of 10000 until every outcome's 95% interval "
-       "half-width is at most P (e.g. 0.005)")  //
-      ("max-runs", po::value<std::string>()->value_name("M"),
-       "with --precision: stop at M runs even if P is not reached (default 10000000)")  //
-      ("seed", po::value<std::string>()->value_name("S"),
-       "random seed (default: the scenario's seed)")  //
-      ("threads,t", po::value<std::string>()->value_name("T"),
-       "worker threads (default: all cores)")  //
       ("out,o", po::value<std::string>()->value_name("DIR")->default_value("negsim-out"),
        "output directory (created if missing)")  //
       ("runs-csv",
@@ -404,19 +423,14 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   }
 
   EngineOptions options;
-  const RunCounts counts = parse_run_counts(vm);
-  options.runs = counts.runs;
-  options.precision = counts.precision;
-  options.max_runs = counts.max_runs;
-  options.threads = counts.threads;
+  read_run_counts(vm, options);
   options.block = parse_count("block", vm["block"].as<std::string>());
   if (options.block == 0) throw UsageError("--block: at least 1 (got 0)");
 
   const std::string file = vm.count("file") ? vm["file"].as<std::string>() : default_scenario();
   const auto scenario = load_for_command(vm, file, err);
   if (!scenario) return kInvalidInput;
-  options.seed =
-      vm.count("seed") ? parse_count("seed", vm["seed"].as<std::string>()) : scenario->seed;
+  options.seed = seed_of(vm, *scenario);
   const bool quiet = vm.count("quiet") > 0;
 
   // The output directory is checked before the simulation, not after it.
@@ -602,19 +616,11 @@ int sweep_shard(const std::vector<std::string>& args, std::ostream& out, std::os
       "or the thread count. A complete sweep writes DIR/points.csv and, for oat, sobol\n"
       "and morris designs, DIR/sensitivity.csv.\n\nOptions");
   add_help_and_file(desc);
+  desc.add_options()("design,d", po::value<std::string>()->value_name("SPEC"),
+                     "the design: a YAML file, or the YAML inline, e.g. --design '{design: lhs, "
+                     "points: 64, parameters: {agents.us.trust: {range: [0.1, 0.9]}}}'");
+  add_run_count_options(desc, true);
   desc.add_options()  //
-      ("design,d", po::value<std::string>()->value_name("SPEC"),
-       "the design: a YAML file, or the YAML inline, e.g. --design '{design: lhs, points: 64, "
-       "parameters: {agents.us.trust: {range: [0.1, 0.9]}}}'")                                 //
-      ("runs,n", po::value<std::string>()->value_name("N"), "runs per point (default 10000)")  //
-      ("precision,p", po::value<double>()->value_name("P"),
-       "instead of --runs: runs per point until every outcome's half-width is at most P")  //
-      ("max-runs", po::value<std::string>()->value_name("M"),
-       "with --precision: at most M runs per point (default 10000000)")  //
-      ("seed", po::value<std::string>()->value_name("S"),
-       "random seed (default: the scenario's)")  //
-      ("threads,t", po::value<std::string>()->value_name("T"),
-       "worker threads (default: all cores)")  //
       ("out,o", po::value<std::string>()->value_name("DIR")->default_value("negsim-sweep"),
        "output directory")                                                                        //
       ("shard", po::value<std::string>()->value_name("I/N"), "run shard I of N (0 <= I < N)")     //
@@ -630,11 +636,7 @@ int sweep_shard(const std::vector<std::string>& args, std::ostream& out, std::os
   if (!vm.count("design")) throw UsageError("missing --design SPEC");
   SweepOptions options;
   options.scenario_file = vm["file"].as<std::string>();
-  const RunCounts counts = parse_run_counts(vm);
-  options.runs = counts.runs;
-  options.precision = counts.precision;
-  options.max_runs = counts.max_runs;
-  options.threads = counts.threads;
+  read_run_counts(vm, options);
   if (mpi) {
     if (vm.count("shard")) throw UsageError("--shard: not under mpirun (each rank runs one shard)");
     options.shard = static_cast<std::uint64_t>(mpi->rank);
@@ -644,10 +646,7 @@ int sweep_shard(const std::vector<std::string>& args, std::ostream& out, std::os
   } else if (auto slurm = slurm_shard()) {
     std::tie(options.shard, options.shards) = *slurm;
   }
-  if (vm.count("set")) {
-    for (const auto& s : vm["set"].as<std::vector<std::string>>())
-      options.overrides.push_back(parse_override(s));
-  }
+  options.overrides = overrides_of(vm);
   // Under MPI only rank 0 talks; the others report errors only.
   const bool quiet = vm.count("quiet") > 0 || (mpi && mpi->rank != 0);
 
@@ -664,23 +663,17 @@ int sweep_shard(const std::vector<std::string>& args, std::ostream& out, std::os
       spec = load_design_text(design_text, design_file);
     } else {
       spec = load_design(design_file);
-      std::ifstream design_in(design_file);
-      std::ostringstream text;
-      text << design_in.rdbuf();
-      design_text = text.str();
+      design_text = read_file(design_file);
     }
   } catch (const ScenarioError& e) {
-    for (const auto& d : e.diagnostics()) err << d.str() << "\n";
-    err << "negsim: " << e.diagnostics().size()
-        << (e.diagnostics().size() == 1 ? " problem" : " problems") << " in " << design_file
-        << "\n";
+    print_problems(err, e, design_file);
     return kInvalidInput;
   }
   for (const auto& w : spec.warnings)
     err << "negsim sweep: warning: " << design_file << ": " << w << "\n";
   const auto base = load_for_command(vm, options.scenario_file, err);
   if (!base) return kInvalidInput;
-  options.seed = vm.count("seed") ? parse_count("seed", vm["seed"].as<std::string>()) : base->seed;
+  options.seed = seed_of(vm, *base);
   const Design design = generate(spec);
   const std::vector<std::size_t> mine = shard_points(design, options);
   const std::uint64_t per_point = options.precision ? options.max_runs : options.runs;
