@@ -44,6 +44,23 @@ std::string text_column(sqlite3_stmt* s, int i) {
   return p ? reinterpret_cast<const char*>(p) : "";
 }
 
+/// How long a sweep file's lock is waited for (ms) before giving up.
+constexpr int kBusyTimeoutMs = 30'000;
+
+/// Opens a sweep file. Others may read it meanwhile (a user watching a sweep
+/// with the sqlite3 shell, negsim merge): their locks are waited for, not
+/// taken for a failure.
+sqlite3* open_sweep_file(const std::string& path, int flags) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
+    const std::string why = db ? sqlite3_errmsg(db) : "cannot open";
+    sqlite3_close(db);
+    throw SweepError(path + ": " + why);
+  }
+  sqlite3_busy_timeout(db, kBusyTimeoutMs);
+  return db;
+}
+
 }  // namespace
 
 void SweepStore::exec(const char* sql) const {
@@ -57,12 +74,7 @@ void SweepStore::exec(const char* sql) const {
 
 SweepStore::SweepStore(const std::string& path) : path_(path) {
   if (!std::filesystem::is_regular_file(path)) throw SweepError(path + ": no such sweep file");
-  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
-    const std::string why = db_ ? sqlite3_errmsg(db_) : "cannot open";
-    sqlite3_close(db_);
-    db_ = nullptr;
-    throw SweepError(path + ": " + why);
-  }
+  db_ = open_sweep_file(path, SQLITE_OPEN_READONLY);
   try {
     Statement s(db_, "SELECT key, value FROM manifest", path_);
     int rc;
@@ -81,13 +93,7 @@ SweepStore::SweepStore(const std::string& path) : path_(path) {
 
 SweepStore::SweepStore(const std::string& path, const Manifest& manifest) : path_(path) {
   const bool existed = std::filesystem::exists(path);
-  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
-      SQLITE_OK) {
-    const std::string why = db_ ? sqlite3_errmsg(db_) : "cannot open";
-    sqlite3_close(db_);
-    db_ = nullptr;
-    throw SweepError(path + ": " + why);
-  }
+  db_ = open_sweep_file(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   try {
     exec("PRAGMA synchronous = FULL");
     exec(kSchema);

@@ -2,11 +2,13 @@
 // alone, in a sweep, in any shard and at any thread count; an interrupted
 // sweep resumes to exactly the uninterrupted result; bad inputs fail clearly.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 #include "negsim/report.hpp"
 #include "negsim/sweep.hpp"
@@ -106,6 +108,36 @@ TEST(SweepCli, AnInterruptedSweepResumesToTheSameResult) {
   const auto resumed = sweep(broken, {"--threads", "1"});
   ASSERT_EQ(resumed.code, 0) << resumed.err;
   EXPECT_EQ(records(broken / "sweep.sqlite"), records(whole / "sweep.sqlite"));
+}
+
+TEST(SweepCli, AReaderOfTheSweepFileDoesNotStopTheSweep) {
+  // Someone reads the sweep file while it runs (as with the sqlite3 shell):
+  // a read transaction holds its lock for a while; the sweep waits for it.
+  const fs::path dir = fresh("watched"), whole = fresh("unwatched");
+  ASSERT_EQ(sweep(whole).code, 0);
+  ASSERT_EQ(sweep(dir).code, 0);
+  const std::string file = (dir / "sweep.sqlite").string();
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "DELETE FROM points WHERE point >= 4", nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "BEGIN; SELECT count(*) FROM points;", nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_stmt* read = nullptr;  // a read in progress holds the shared lock
+    ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT point FROM points", -1, &read, nullptr), SQLITE_OK);
+    ASSERT_EQ(sqlite3_step(read), SQLITE_ROW);
+    std::thread release([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      sqlite3_finalize(read);
+      sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
+    });
+    const auto resumed = sweep(dir, {"--threads", "1"});
+    release.join();
+    sqlite3_close(db);
+    ASSERT_EQ(resumed.code, 0) << resumed.err;
+  }
+  EXPECT_EQ(records(dir / "sweep.sqlite"), records(whole / "sweep.sqlite"));
 }
 
 TEST(SweepCli, AnotherSweepInTheSameDirectoryIsRefused) {
