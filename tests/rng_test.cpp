@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <boost/math/distributions/normal.hpp>
 #include <cmath>
 #include <set>
@@ -38,6 +39,41 @@ TEST(Philox, KnownAnswers) {
     const auto out = g(c.ctr, c.key);
     for (int i = 0; i < 4; ++i) EXPECT_EQ(out[i], c.expected[i]) << i;
   }
+}
+
+// Known answers for negsim's own stream layout: the first draws of each
+// purpose for one fixed key (seed 20250426, point 3, run 17). The key words,
+// the purpose numbers and the substream packing are part of the output
+// format: a change here changes every result, and must say so.
+TEST(Rng, KnownAnswersOfEachPurpose) {
+  struct Case {
+    Purpose purpose;
+    std::array<std::uint64_t, 3> first;
+  };
+  const std::vector<Case> cases{
+      {Purpose::params, {0x2ef38385428330e2ULL, 0xb41ab0588b3f0689ULL, 0x93c6c23f4c6b68b4ULL}},
+      {Purpose::text_noise, {0x68cf4a941305be6dULL, 0xd2eb2b22a68127a6ULL, 0xde884ffc516dfb50ULL}},
+      {Purpose::strike, {0x4a16371a8a7310c6ULL, 0xc5c6cf305faf0283ULL, 0x6ce8ed84fc6b0d7dULL}},
+      {Purpose::snapback, {0xb93fcd70c88136c5ULL, 0x5f3ca51e0f9282f2ULL, 0x0af002ff7b9f5264ULL}},
+      {Purpose::domestic, {0x9ce4c72b9a888e10ULL, 0x49d2c9c3bfc16212ULL, 0x26f6dcfe2abb55c2ULL}},
+      {Purpose::ratification,
+       {0x8eb2d8f6e63072ccULL, 0x81057e730919dbd4ULL, 0x540e7c744e689612ULL}},
+      {Purpose::walkout, {0x0b85a9ab68ab7f59ULL, 0xe109ea242add730fULL, 0x24483ba9e8ec03e7ULL}},
+  };
+  for (const Case& c : cases) {
+    Rng rng(20250426, 3, 17, c.purpose);
+    for (std::size_t i = 0; i < 3; ++i) {
+      EXPECT_EQ(rng.next_u64(), c.first[i]) << "purpose " << static_cast<int>(c.purpose);
+    }
+  }
+  // A substream of the parameter draws (agent 1's), and the transforms.
+  Rng agent(20250426, 3, 17, Purpose::params, 2);
+  EXPECT_EQ(agent.next_u64(), 0x2dbce45fe170ea65ULL);
+  EXPECT_EQ(agent.uniform(), 0.78799385642101694);
+  Rng global(20250426, 3, 17, Purpose::params);
+  EXPECT_EQ(global.uniform(), 0.18340322497762146);
+  EXPECT_EQ(global.uniform(), 0.70353223954884569);
+  EXPECT_EQ(global.normal(), 0.19486726267459267);
 }
 
 TEST(Rng, SameKeySameNumbers) {
@@ -124,18 +160,30 @@ TEST(Quantile, IsMonotoneInTheUniform) {
   // Inversion: a larger uniform never gives a smaller draw, which is what
   // keeps draws comparable across design points (common random numbers).
   const std::vector<Param> params{Param::of(Normal{0, 1, -1.0, 2.0}), Param::of(Beta{2, 5, 0, 1}),
-                                  Param::of(Triangular{0, 0.2, 1}),
-                                  Param::of(Choice{{1, 5, 3}, {1, 1, 2}})};
+                                  Param::of(Triangular{0, 0.2, 1}), Param::of(Uniform{-3, 7}),
+                                  Param::of(Choice{{1, 3, 5}, {1, 2, 1}})};
   for (const Param& p : params) {
     double last = -1e300;
     for (int i = 1; i < 1000; ++i) {
       const double x = quantile(p, i / 1000.0);
-      if (!std::holds_alternative<Choice>(p.dist)) {
-        EXPECT_GE(x, last) << p.kind_name();
-      }
+      EXPECT_GE(x, last) << p.kind_name() << " u=" << i / 1000.0;
       last = x;
     }
   }
+}
+
+TEST(Quantile, ChoiceTakesItsValuesInTheOrderWritten) {
+  // A choice is not sorted: the uniform walks its values as listed, each
+  // over a share of (0, 1) equal to its weight.
+  const Param p = Param::of(Choice{{1, 5, 3}, {1, 1, 2}});
+  for (int i = 1; i < 1000; ++i) {
+    const double u = i / 1000.0;
+    const double expected = u < 0.25 ? 1 : u < 0.5 ? 5 : 3;
+    EXPECT_EQ(quantile(p, u), expected) << "u=" << u;
+  }
+  const Param equal = Param::of(Choice{{4, 2}, {}});
+  EXPECT_EQ(quantile(equal, 0.49), 4);
+  EXPECT_EQ(quantile(equal, 0.51), 2);
 }
 
 TEST(Quantile, ChoiceFollowsItsWeights) {
