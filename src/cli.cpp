@@ -8,6 +8,7 @@
 #include <boost/program_options.hpp>
 #include <charconv>
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -113,11 +114,22 @@ po::variables_map parse_scenario_command(const std::vector<std::string>& args,
   return parse(args, desc, positional);
 }
 
-/// A whole number from the command line: "abc", "-1" or "1e3" are errors,
-/// never silently 0 or a wrapped-around value.
+/// A whole number from the command line, in digits or in scientific notation
+/// ("100000", "1e5", "2.5e6"): "abc", "-1" or "1.5" are errors, never
+/// silently 0, a truncation or a wrapped-around value.
 std::uint64_t parse_count(const std::string& option, const std::string& text) {
   std::uint64_t x = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), x);
+  if ((ec != std::errc() || end != text.data() + text.size()) &&
+      text.find_first_of("eE") != std::string::npos) {
+    double d = 0;
+    const auto [dend, dec] = std::from_chars(text.data(), text.data() + text.size(), d);
+    // Exactly representable whole numbers only (up to 2^53).
+    if (dec == std::errc() && dend == text.data() + text.size() && d >= 0 && d <= 0x1p53 &&
+        std::floor(d) == d) {
+      return static_cast<std::uint64_t>(d);
+    }
+  }
   if (ec != std::errc() || end != text.data() + text.size()) {
     throw UsageError("--" + option + ": not a whole number in [0, 18446744073709551615] (got \"" +
                      text + "\")");
@@ -153,10 +165,17 @@ void print_problems(std::ostream& err, const ScenarioError& e, const std::string
   err << "negsim: " << n << (n == 1 ? " problem" : " problems") << " in " << file << "\n";
 }
 
+/// A scenario as a command read it: the file once (its bytes hashed into the
+/// provenance, its tree reused by every sweep point) and the validated result.
+struct Loaded {
+  ScenarioSource source;
+  Scenario scenario;
+};
+
 /// Loads the scenario named on the command line with its overrides; on a
 /// ScenarioError prints every problem and returns nullopt.
-std::optional<Scenario> load_for_command(const po::variables_map& vm, const std::string& file,
-                                         std::ostream& err) {
+std::optional<Loaded> load_for_command(const po::variables_map& vm, const std::string& file,
+                                       std::ostream& err) {
   LoadOptions options;
   options.overrides = overrides_of(vm);
   if (vm.count("max-file-mb")) {
@@ -167,7 +186,9 @@ std::optional<Scenario> load_for_command(const po::variables_map& vm, const std:
     options.limits.max_file_bytes = mb << 20;
   }
   try {
-    return load_scenario(file, options);
+    Loaded loaded{read_scenario_source(file, options.limits), {}};
+    loaded.scenario = load_scenario(loaded.source, options.overrides);
+    return loaded;
   } catch (const ScenarioError& e) {
     print_problems(err, e, file);
     return std::nullopt;
@@ -194,8 +215,9 @@ int validate(const std::vector<std::string>& args, std::ostream& out, std::ostre
   if (!vm.count("file")) throw UsageError("missing the scenario FILE");
   const std::string file = vm["file"].as<std::string>();
 
-  const auto scenario = load_for_command(vm, file, err);
-  if (!scenario) return kInvalidInput;
+  const auto loaded_scenario = load_for_command(vm, file, err);
+  if (!loaded_scenario) return kInvalidInput;
+  const Scenario* scenario = &loaded_scenario->scenario;
   if (!vm.count("quiet")) out << (format == "json" ? to_json(*scenario) : to_yaml(*scenario));
   return kOk;
 }
@@ -228,8 +250,9 @@ int trace(const std::vector<std::string>& args, std::ostream& out, std::ostream&
   std::optional<std::uint64_t> seed;
   if (vm.count("seed")) seed = parse_count("seed", vm["seed"].as<std::string>());
   const std::string file = vm["file"].as<std::string>();
-  const auto scenario = load_for_command(vm, file, err);
-  if (!scenario) return kInvalidInput;
+  const auto loaded_scenario = load_for_command(vm, file, err);
+  if (!loaded_scenario) return kInvalidInput;
+  const Scenario* scenario = &loaded_scenario->scenario;
   const model::Negotiation negotiation(*scenario);
   const TracedRun traced = trace_run(negotiation, seed.value_or(scenario->seed), run);
   if (format == "json") {
@@ -262,13 +285,6 @@ class InterruptGuard {
   void (*previous_int_)(int);
   void (*previous_term_)(int);
 };
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::string default_scenario() {
   for (const char* path : kDefaultScenarioPaths) {
@@ -428,8 +444,9 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   if (options.block == 0) throw UsageError("--block: at least 1 (got 0)");
 
   const std::string file = vm.count("file") ? vm["file"].as<std::string>() : default_scenario();
-  const auto scenario = load_for_command(vm, file, err);
-  if (!scenario) return kInvalidInput;
+  const auto loaded_scenario = load_for_command(vm, file, err);
+  if (!loaded_scenario) return kInvalidInput;
+  const Scenario* scenario = &loaded_scenario->scenario;
   options.seed = seed_of(vm, *scenario);
   const bool quiet = vm.count("quiet") > 0;
 
@@ -500,7 +517,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
 
   Provenance prov;
   prov.scenario_file = file;
-  prov.scenario_sha1 = sha1_hex(read_file(file));
+  prov.scenario_sha1 = sha1_hex(loaded_scenario->source.bytes);  // the bytes that were run
   prov.resolved_sha1 = sha1_hex(to_yaml(*scenario));
   if (vm.count("set")) prov.overrides = vm["set"].as<std::vector<std::string>>();
   prov.seed = options.seed;
@@ -662,8 +679,9 @@ int sweep_shard(const std::vector<std::string>& args, std::ostream& out, std::os
       design_text = design_arg;
       spec = load_design_text(design_text, design_file);
     } else {
-      spec = load_design(design_file);
-      design_text = read_file(design_file);
+      design_text = detail::read_text_file(design_file);  // once: parsed and kept in the manifest
+      spec = load_design_text(design_text, design_file,
+                              std::filesystem::path(design_file).parent_path().string());
     }
   } catch (const ScenarioError& e) {
     print_problems(err, e, design_file);
@@ -671,13 +689,22 @@ int sweep_shard(const std::vector<std::string>& args, std::ostream& out, std::os
   }
   for (const auto& w : spec.warnings)
     err << "negsim sweep: warning: " << design_file << ": " << w << "\n";
-  const auto base = load_for_command(vm, options.scenario_file, err);
-  if (!base) return kInvalidInput;
+  const auto loaded_base = load_for_command(vm, options.scenario_file, err);
+  if (!loaded_base) return kInvalidInput;
+  const Scenario* base = &loaded_base->scenario;
   options.seed = seed_of(vm, *base);
+  options.source = loaded_base->source;
   const Design design = generate(spec);
   const std::vector<std::size_t> mine = shard_points(design, options);
   const std::uint64_t per_point = options.precision ? options.max_runs : options.runs;
 
+  try {
+    check_points(options, design, mine);
+  } catch (const ScenarioError& e) {
+    for (const auto& d : e.diagnostics()) err << d.str() << "\n";
+    err << "negsim sweep: design points give invalid scenarios; nothing was run\n";
+    return kInvalidInput;
+  }
   if (vm.count("dry-run")) {
     // Time a few hundred runs of the base scenario for the estimate.
     EngineOptions probe;
@@ -700,13 +727,6 @@ int sweep_shard(const std::vector<std::string>& args, std::ostream& out, std::os
         << " threads (" << detail::format_number(std::round(1.0 / per_run))
         << " runs/s on the base scenario)\n";
     return kOk;
-  }
-  try {
-    check_points(options, design, mine);
-  } catch (const ScenarioError& e) {
-    for (const auto& d : e.diagnostics()) err << d.str() << "\n";
-    err << "negsim sweep: design points give invalid scenarios; nothing was run\n";
-    return kInvalidInput;
   }
 
   namespace fs = std::filesystem;
@@ -986,7 +1006,8 @@ int merge(const std::vector<std::string>& args, std::ostream& out, std::ostream&
                        : fs::is_directory(vm["inputs"].as<std::vector<std::string>>().front())
                            ? fs::path(vm["inputs"].as<std::vector<std::string>>().front())
                            : fs::path(files.front()).parent_path();
-  return merge_files(files, dir, vm.count("quiet") > 0, out, err);
+  // A file named without a directory ("shard-0-of-2.sqlite") is in this one.
+  return merge_files(files, dir.empty() ? fs::path(".") : dir, vm.count("quiet") > 0, out, err);
 }
 
 const std::vector<Command>& commands() {

@@ -762,7 +762,7 @@ SensitivityTables sensitivity(const Design& design, const std::vector<PointRecor
     out.csv = "outcome,parameter,S1,S1_lo,S1_hi,ST,ST_lo,ST_hi\n";
     out.text = "Sobol indices (first order S1, total ST, 95% bootstrap intervals):\n";
   } else if (kind == DesignKind::morris) {
-    out.csv = "outcome,parameter,mu,mu_star,sigma\n";
+    out.csv = "outcome,parameter,mu,mu_star,sigma,effects\n";
     out.text = "Morris elementary effects (per whole range of each parameter):\n";
   } else {
     out.csv = "outcome,parameter,low,high,baseline,swing\n";
@@ -797,9 +797,14 @@ SensitivityTables sensitivity(const Design& design, const std::vector<PointRecor
       for (std::size_t i = 0; i < k; ++i) {
         out.csv += name + "," + design.paths[i] + "," + detail::format_number(m.mu[i]) + "," +
                    detail::format_number(m.mu_star[i]) + "," + detail::format_number(m.sigma[i]) +
-                   "\n";
-        std::snprintf(line, sizeof line, "    %-40s mu* %7.4f  sigma %7.4f  mu %+7.4f\n",
-                      design.paths[i].c_str(), m.mu_star[i], m.sigma[i], m.mu[i]);
+                   "," + std::to_string(m.effects[i]) + "\n";
+        if (m.effects[i] == 0) {
+          std::snprintf(line, sizeof line, "    %-40s never moved: no elementary effect\n",
+                        design.paths[i].c_str());
+        } else {
+          std::snprintf(line, sizeof line, "    %-40s mu* %7.4f  sigma %7.4f  mu %+7.4f\n",
+                        design.paths[i].c_str(), m.mu_star[i], m.sigma[i], m.mu[i]);
+        }
         out.text += line;
       }
     } else {

@@ -710,6 +710,25 @@ class Loader {
                      [&](const YNode& key, const YNode& value, const std::string& sub) {
                        auto k = find_name(issue_names_, key.scalar);
                        if (!k) return unknown_name(c_, key, sub, issue_names_, "issue");
+                       // A cap is an upper bound: {min: ...} or {max: ...} reads
+                       // like a red line, and is not a distribution.
+                       if (value.is_map() && value.entries.size() == 1 &&
+                           value.entries.front().first.is_scalar() &&
+                           (value.entries.front().first.scalar == "min" ||
+                            value.entries.front().first.scalar == "max")) {
+                         const YNode& bound = value.entries.front().first;
+                         const std::string shown = describe(value.entries.front().second);
+                         c_.error(bound, join_path(sub, bound.scalar),
+                                  bound.scalar == "max"
+                                      ? "a cap is an upper bound already: write the limit itself "
+                                        "(" +
+                                            key.scalar + ": " + shown + ")"
+                                      : "caps are upper bounds, the most the executive may "
+                                        "concede (got min); a floor the agent insists on is a "
+                                        "red line (red_lines: {" +
+                                            key.scalar + ": {min: " + shown + "}})");
+                         return;
+                       }
                        if (auto p = read_param(c_, value, sub, issue_range(s.issues[*k]))) {
                          d.caps.push_back(Cap{Ref{key.scalar, *k, key.loc}, *p});
                        }
@@ -903,6 +922,7 @@ void apply_override(YNode& root, const Override& o, const detail::ParseLimits& l
   YNode value;
   try {
     value = detail::parse_yaml_text(o.value, where.file, limits, false);
+    value.round_whole = o.from_design && value.is_scalar();
   } catch (const ScenarioError& e) {
     problems.insert(problems.end(), e.diagnostics().begin(), e.diagnostics().end());
     return;
@@ -918,6 +938,24 @@ void apply_override(YNode& root, const Override& o, const detail::ParseLimits& l
     YNode* next = nullptr;
     if (node->is_map()) {
       next = node->find(part);
+      if (!next && i + 1 < parts.size() && i == 1 &&
+          (parts[0] == "agents" || parts[0] == "issues")) {
+        // A field of an agent or issue the file does not have: a misspelt
+        // name, not a new agent (which would be given whole).
+        const bool agents = parts[0] == "agents";
+        std::vector<std::string> names;
+        for (const auto& e : node->entries) {
+          if (e.first.is_scalar()) names.push_back(e.first.scalar);
+        }
+        const auto near = detail::closest_match(part, names);
+        problems.push_back(Diagnostic{
+            where, join_path(walked, part),
+            std::string(agents ? "unknown agent" : "unknown issue") + " (got " + in_quotes(part) +
+                (near ? ", did you mean " + in_quotes(*near) + "?)"
+                      : ", expected one of " + detail::join_alternatives(names) + ")") +
+                "; to add one, give it whole: --set '" + parts[0] + "." + part + "={...}'"});
+        return;
+      }
       if (!next) {
         // A new key: validation reports it if it is not a field.
         YNode key;
@@ -1286,9 +1324,8 @@ YNode resolve_base(YNode root, const std::string& path, std::vector<std::string>
   return base;
 }
 
-Scenario load_tree(YNode root, const std::string& path, const LoadOptions& options) {
-  std::vector<std::string> chain;
-  root = resolve_base(std::move(root), path, chain, options.limits);
+/// Validates a tree whose bases are resolved, with the overrides applied.
+Scenario load_resolved(YNode root, const std::string& path, const LoadOptions& options) {
   Checker checker;
   for (const auto& o : options.overrides) {
     apply_override(root, o, options.limits, checker.diagnostics());
@@ -1300,6 +1337,11 @@ Scenario load_tree(YNode root, const std::string& path, const LoadOptions& optio
     throw ScenarioError(std::move(checker.diagnostics()));
   }
   return s;
+}
+
+Scenario load_tree(YNode root, const std::string& path, const LoadOptions& options) {
+  std::vector<std::string> chain;
+  return load_resolved(resolve_base(std::move(root), path, chain, options.limits), path, options);
 }
 
 }  // namespace
@@ -1321,6 +1363,22 @@ Override parse_override(std::string_view arg) {
 
 Scenario load_scenario(const std::string& path, const LoadOptions& options) {
   return load_tree(detail::parse_yaml_file(path, options.limits), path, options);
+}
+
+ScenarioSource read_scenario_source(const std::string& path, const detail::ParseLimits& limits) {
+  ScenarioSource source{path, detail::read_text_file(path, limits), {}, limits};
+  YNode root = detail::parse_yaml_text(source.bytes, path, limits, true);
+  if (root.is_null()) {
+    throw ScenarioError(
+        {Diagnostic{SourceLoc{path, 1, 1}, "", "file is empty (expected a scenario mapping)"}});
+  }
+  std::vector<std::string> chain;
+  source.tree = resolve_base(std::move(root), path, chain, limits);
+  return source;
+}
+
+Scenario load_scenario(const ScenarioSource& source, const std::vector<Override>& overrides) {
+  return load_resolved(source.tree, source.path, LoadOptions{overrides, source.limits});
 }
 
 Scenario load_scenario_text(std::string_view yaml, const std::string& origin,

@@ -218,11 +218,8 @@ DesignSpec load_design_text(const std::string& yaml, const std::string& origin,
 }
 
 DesignSpec load_design(const std::string& path) {
-  const YNode root = parse_yaml_file(path);  // file-level problems throw here
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return load_design_text(text.str(), path, std::filesystem::path(path).parent_path().string());
+  const std::string text = detail::read_text_file(path);  // file-level problems throw here
+  return load_design_text(text, path, std::filesystem::path(path).parent_path().string());
 }
 
 Design generate(const DesignSpec& spec) {
@@ -457,6 +454,13 @@ MorrisIndices morris_indices(const Design& design, const std::vector<double>& ou
   }
   MorrisIndices out;
   for (const auto& e : effects) {
+    out.effects.push_back(e.size());
+    if (e.empty()) {
+      out.mu.push_back(0);
+      out.mu_star.push_back(0);
+      out.sigma.push_back(0);
+      continue;
+    }
     const double n = static_cast<double>(e.size());
     double mu = 0, mu_star = 0;
     for (double x : e) {
@@ -489,9 +493,9 @@ std::vector<Override> point_overrides(const SweepOptions& options, const Design&
     const double v = design.points[p][j];
     if (std::isnan(v)) continue;
     const std::string value = format_number(v);
-    out.push_back(
-        Override{design.paths[j], value,
-                 "(design point " + std::to_string(p) + ") " + design.paths[j] + "=" + value});
+    out.push_back(Override{
+        design.paths[j], value,
+        "(design point " + std::to_string(p) + ") " + design.paths[j] + "=" + value, true});
   }
   return out;
 }
@@ -503,12 +507,35 @@ std::vector<std::size_t> shard_points(const Design& design, const SweepOptions& 
   return out;
 }
 
+Scenario point_scenario(const SweepOptions& options, const Design& design, std::size_t p) {
+  try {
+    return load_scenario(options.source, point_overrides(options, design, p));
+  } catch (const ScenarioError& e) {
+    // Say which point: a problem at a value the design set is otherwise
+    // reported at the line of the field in the scenario file.
+    std::string values;
+    for (std::size_t j = 0; j < design.paths.size(); ++j) {
+      if (std::isnan(design.points[p][j])) continue;
+      values +=
+          (values.empty() ? "" : ", ") + design.paths[j] + "=" + format_number(design.points[p][j]);
+    }
+    const std::string point = "(design point " + std::to_string(p) + ")";
+    std::vector<Diagnostic> named = e.diagnostics();
+    for (Diagnostic& d : named) {
+      // A problem at one of the point's own values is located at it already.
+      if (d.loc.file.find(point) != std::string::npos) continue;
+      d.message += " [design point " + std::to_string(p) + ": " + values + "]";
+    }
+    throw ScenarioError(std::move(named));
+  }
+}
+
 void check_points(const SweepOptions& options, const Design& design,
                   const std::vector<std::size_t>& points) {
   std::vector<Diagnostic> all;
   for (std::size_t p : points) {
     try {
-      load_scenario(options.scenario_file, LoadOptions{point_overrides(options, design, p), {}});
+      point_scenario(options, design, p);
     } catch (const ScenarioError& e) {
       for (const auto& d : e.diagnostics()) {
         all.push_back(d);
@@ -526,8 +553,7 @@ bool run_sweep(const SweepOptions& options, const Design& design,
   for (std::size_t p : points) {
     if (done.count(p)) continue;
     if (options.cancel && options.cancel->load()) return false;
-    const Scenario scenario =
-        load_scenario(options.scenario_file, LoadOptions{point_overrides(options, design, p), {}});
+    const Scenario scenario = point_scenario(options, design, p);
     EngineOptions engine;
     engine.seed = options.seed;
     engine.point = p;

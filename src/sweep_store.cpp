@@ -1,9 +1,15 @@
 #include "negsim/sweep_store.hpp"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/file.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <limits>
 #include <nlohmann/json.hpp>
 
@@ -91,7 +97,41 @@ SweepStore::SweepStore(const std::string& path) : path_(path) {
   }
 }
 
-SweepStore::SweepStore(const std::string& path, const Manifest& manifest) : path_(path) {
+namespace {
+
+/// Takes the writer's lock of a sweep file and writes who holds it (for the
+/// message a second writer gets). Returns the lock's descriptor.
+int lock_for_writing(const std::string& path) {
+  const std::string lock = path + ".lock";
+  const int fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) throw SweepError(lock + ": cannot create the lock file: " + std::strerror(errno));
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int why = errno;
+    ::close(fd);
+    std::ifstream in(lock);
+    std::string holder;
+    std::getline(in, holder);
+    if (why == EWOULDBLOCK) {
+      throw SweepError(path + ": in use by another negsim sweep (" +
+                       (holder.empty() ? std::string("process unknown") : holder) +
+                       "); wait for it to finish, or give each worker its own --shard I/N");
+    }
+    throw SweepError(lock + ": cannot lock: " + std::strerror(why));
+  }
+  char host[256] = "?";
+  ::gethostname(host, sizeof host - 1);
+  const std::string who =
+      "process " + std::to_string(::getpid()) + " on " + std::string(host) + "\n";
+  if (::ftruncate(fd, 0) != 0 || ::write(fd, who.data(), who.size()) < 0) {
+    // The lock holds without the note; only the message would be poorer.
+  }
+  return fd;
+}
+
+}  // namespace
+
+SweepStore::SweepStore(const std::string& path, const Manifest& manifest)
+    : path_(path), lock_fd_(lock_for_writing(path)) {
   const bool existed = std::filesystem::exists(path);
   db_ = open_sweep_file(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   try {
@@ -126,11 +166,15 @@ SweepStore::SweepStore(const std::string& path, const Manifest& manifest) : path
     sqlite3_close(db_);
     db_ = nullptr;
     if (!existed) std::filesystem::remove(path);
+    ::close(lock_fd_);
     throw;
   }
 }
 
-SweepStore::~SweepStore() { sqlite3_close(db_); }
+SweepStore::~SweepStore() {
+  sqlite3_close(db_);
+  if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the lock
+}
 
 std::set<std::uint64_t> SweepStore::done() const {
   std::set<std::uint64_t> out;

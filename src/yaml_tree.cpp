@@ -146,7 +146,52 @@ class TreeBuilder : public YAML::EventHandler {
     }
     Frame frame = std::move(stack_.back());
     stack_.pop_back();
+    if (frame.node.is_map()) merge_keys(frame.node);
     add(std::move(frame.node), frame.anchor, nodes_ - frame.nodes_before, frame.height);
+  }
+
+  /// The YAML merge key (https://yaml.org/type/merge.html): `<<: *base` or
+  /// `<<: [*a, *b]` copies the entries of those mappings that the mapping
+  /// does not set itself; among the merged, the first listed wins. The
+  /// copies keep the locations where they were written.
+  static void merge_keys(YNode& map) {
+    auto is_merge = [](const YNode& key) {
+      return key.is_scalar() && !key.quoted && key.scalar == "<<";
+    };
+    if (std::none_of(map.entries.begin(), map.entries.end(),
+                     [&](const YEntry& e) { return is_merge(e.first); })) {
+      return;
+    }
+    std::vector<YEntry> own, merged;
+    for (auto& e : map.entries) {
+      if (!is_merge(e.first)) {
+        own.push_back(std::move(e));
+        continue;
+      }
+      std::vector<const YNode*> sources;
+      if (e.second.is_map()) sources.push_back(&e.second);
+      if (e.second.is_sequence()) {
+        for (const YNode& item : e.second.items) sources.push_back(&item);
+      }
+      if (sources.empty() || std::any_of(sources.begin(), sources.end(),
+                                         [](const YNode* n) { return !n->is_map(); })) {
+        fail(e.second.loc, "the merge key << takes a mapping or a list of mappings (got " +
+                               describe(e.second) + ")");
+      }
+      for (const YNode* source : sources) {
+        for (const YEntry& m : source->entries) merged.push_back(m);
+      }
+    }
+    auto has = [](const std::vector<YEntry>& entries, const YNode& key) {
+      return key.is_scalar() && std::any_of(entries.begin(), entries.end(), [&](const YEntry& e) {
+               return e.first.is_scalar() && e.first.scalar == key.scalar;
+             });
+    };
+    std::vector<YEntry> out = own;
+    for (YEntry& m : merged) {
+      if (!has(out, m.first)) out.push_back(std::move(m));
+    }
+    map.entries = std::move(out);
   }
 
   /// Puts a complete value (of `n` nodes, `height` levels) where it belongs.
@@ -260,7 +305,7 @@ YNode parse_yaml_text(std::string_view text, const std::string& origin, const Pa
   return std::move(*builder.root);
 }
 
-YNode parse_yaml_file(const std::string& path, const ParseLimits& limits) {
+std::string read_text_file(const std::string& path, const ParseLimits& limits) {
   namespace fs = std::filesystem;
   SourceLoc where{path, 0, 0};
   std::error_code ec;
@@ -279,7 +324,11 @@ YNode parse_yaml_file(const std::string& path, const ParseLimits& limits) {
   std::ostringstream buf;
   buf << in.rdbuf();
   if (in.bad()) fail(where, "read error");
-  const std::string text = buf.str();
+  return buf.str();
+}
+
+YNode parse_yaml_file(const std::string& path, const ParseLimits& limits) {
+  const std::string text = read_text_file(path, limits);
   YNode root = parse_yaml_text(text, path, limits, true);
   if (root.is_null()) fail(SourceLoc{path, 1, 1}, "file is empty (expected a scenario mapping)");
   return root;

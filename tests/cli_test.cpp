@@ -163,12 +163,25 @@ TEST(CliTrace, SeedAndRunSelectTheRun) {
 }
 
 TEST(CliTrace, BadNumbersAreUsageErrors) {
-  for (const char* bad : {"-1", "abc", "1e3", "18446744073709551616", ""}) {
+  for (const char* bad : {"-1", "abc", "1.5e0", "-1e3", "1e300", "18446744073709551616", ""}) {
     const auto r = run_cli({"trace", kDefaultScenario, "--seed", bad});
     EXPECT_EQ(r.code, 2) << bad;
     EXPECT_NE(r.err.find("--seed"), std::string::npos) << r.err;
     EXPECT_EQ(run_cli({"trace", kDefaultScenario, "--run", bad}).code, 2) << bad;
   }
+}
+
+TEST(CliRun, RunCountsInScientificNotation) {
+  // --runs 1e4 is 10000 runs, the same as --runs 10000; a fraction is refused.
+  const auto a = run_cli({"run", kDefaultScenario, "--runs", "2e3", "-q", "--out",
+                          (std::filesystem::temp_directory_path() / "negsim-runs-2e3").string()});
+  ASSERT_EQ(a.code, 0) << a.err;
+  std::ifstream in(std::filesystem::temp_directory_path() / "negsim-runs-2e3" / "summary.json");
+  const auto summary = nlohmann::json::parse(in);
+  EXPECT_EQ(summary["provenance"]["runs"], 2000);
+  const auto b = run_cli({"run", kDefaultScenario, "--runs", "2.5e-1", "-q"});
+  EXPECT_EQ(b.code, 2);
+  EXPECT_NE(b.err.find("--runs: not a whole number"), std::string::npos) << b.err;
 }
 
 TEST(CliTrace, InvalidScenarioExits1) {

@@ -41,8 +41,20 @@ TEST(Param, EqualityIgnoresLocationButNotValue) {
   a.loc = SourceLoc{"a.yaml", 3, 4};
   b.loc = SourceLoc{"b.yaml", 9, 1};
   EXPECT_EQ(a, b);
+  EXPECT_NE(a.loc.where(), b.loc.where());  // the locations themselves do differ
   EXPECT_NE(Param(0.5), Param(0.6));
   EXPECT_NE(Param(0.5), Param::of(Uniform{0.5, 0.5}));
+}
+
+TEST(SourceLoc, ComparesFileLineAndColumn) {
+  const SourceLoc here{"s.yaml", 3, 4};
+  EXPECT_EQ(here, (SourceLoc{"s.yaml", 3, 4}));
+  EXPECT_NE(here, (SourceLoc{"t.yaml", 3, 4}));
+  EXPECT_NE(here, (SourceLoc{"s.yaml", 2, 4}));
+  EXPECT_NE(here, (SourceLoc{"s.yaml", 3, 5}));
+  // Diagnostics compare by their locations too (tests rely on it).
+  EXPECT_NE((Diagnostic{here, "a", "m"}.loc),
+            (Diagnostic{SourceLoc{"s.yaml", 9, 9}, "a", "m"}.loc));
 }
 
 TEST(Diagnostic, FormatsWithAndWithoutPosition) {

@@ -272,6 +272,55 @@ TEST(LoadScenario, RejectsUnknownKeysWithSuggestion) {
             "--set agents.us.trsut=0.3: agents.us.trsut: unknown key (did you mean \"trust\"?)");
 }
 
+TEST(LoadScenario, ACapIsAnUpperBoundNotADistribution) {
+  const auto floor = problems(kMinimal, {"agents.us.domestic={caps: {sanctions: {min: 30}}}"});
+  ASSERT_EQ(floor.size(), 1u);
+  EXPECT_EQ(floor[0].path, "agents.us.domestic.caps.sanctions.min");
+  EXPECT_NE(floor[0].message.find("caps are upper bounds"), std::string::npos) << floor[0].str();
+  EXPECT_NE(floor[0].message.find("red_lines: {sanctions: {min: 30}}"), std::string::npos);
+  const auto ceiling = problems(kMinimal, {"agents.us.domestic={caps: {sanctions: {max: 30}}}"});
+  ASSERT_EQ(ceiling.size(), 1u);
+  EXPECT_NE(ceiling[0].message.find("write the limit itself (sanctions: 30)"), std::string::npos)
+      << ceiling[0].str();
+  // A distribution is still a cap.
+  EXPECT_NO_THROW(load(kMinimal, {"agents.us.domestic={caps: {sanctions: {uniform: [20, 40]}}}"}));
+}
+
+TEST(ParseYaml, MergeKeysCopyWhatTheMappingDoesNotSet) {
+  // YAML's merge key: shared agent fields written once.
+  const std::string text = R"(negsim: 1
+name: merged
+issues:
+  enrichment: {unit: "%", range: [0, 60], status_quo: 60}
+  sanctions: {unit: "%", range: [0, 100]}
+agents:
+  us: &principal
+    role: principal
+    trust: 0.4
+    ideal: {enrichment: 0, sanctions: 20}
+    salience: {enrichment: 0.7, sanctions: 0.3}
+  iran:
+    <<: *principal
+    trust: 0.2
+    ideal: {enrichment: 60, sanctions: 100}
+)";
+  const Scenario s = load(text);
+  const Agent& iran = s.agents[*s.agent_index("iran")];
+  EXPECT_EQ(iran.role, Role::principal);
+  EXPECT_EQ(iran.trust, Param(0.2));                                  // its own value wins
+  EXPECT_EQ(iran.salience, s.agents[*s.agent_index("us")].salience);  // merged
+  // A list of mappings merges in order, the first listed winning.
+  const Scenario t =
+      load(std::string(kMinimal) + "rounds:\n  <<: [{horizon: 9}, {horizon: 4, unit: day}]\n");
+  EXPECT_EQ(t.rounds.horizon, 9);
+  EXPECT_EQ(t.rounds.unit, "day");
+  const auto bad = problems(std::string(kMinimal) + "rounds:\n  <<: 5\n");
+  ASSERT_EQ(bad.size(), 1u);
+  EXPECT_NE(bad[0].message.find("the merge key << takes a mapping or a list of mappings (got 5)"),
+            std::string::npos)
+      << bad[0].str();
+}
+
 TEST(LoadScenario, EnforcesStructuralLimits) {
   std::string issues;
   for (int i = 0; i < 17; ++i) issues += "  i" + std::to_string(i) + ": {unit: u, range: [0, 1]}\n";
@@ -404,6 +453,22 @@ TEST(Overrides, CreateMissingSectionsAndIndexLists) {
   ASSERT_EQ(s.deals.interim.size(), 1u);
   EXPECT_EQ(s.deals.interim[0].name, "sanctions");
   EXPECT_EQ(s.protocol.rule, TextRule::compromise);
+}
+
+TEST(Overrides, AFieldOfAMisspeltAgentIsAnUnknownAgent) {
+  const auto d = problems(kMinimal, {"agents.usa.trust=0.1"});
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0].str(),
+            "--set agents.usa.trust=0.1: agents.usa: unknown agent (got \"usa\", did you mean "
+            "\"us\"?); to add one, give it whole: --set 'agents.usa={...}'");
+  const auto issue = problems(kMinimal, {"issues.sanction.status_quo=5"});
+  ASSERT_EQ(issue.size(), 1u);
+  EXPECT_NE(issue[0].message.find("unknown issue (got \"sanction\", did you mean \"sanctions\"?)"),
+            std::string::npos)
+      << issue[0].str();
+  // A whole new agent can still be added.
+  const Scenario s = load(kMinimal, {"agents.eu={role: mediator}"});
+  EXPECT_EQ(s.agents.size(), 3u);
 }
 
 TEST(Overrides, LaterOverridesWin) {

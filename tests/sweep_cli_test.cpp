@@ -3,6 +3,7 @@
 // sweep resumes to exactly the uninterrupted result; bad inputs fail clearly.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -58,12 +59,130 @@ TEST(SweepCli, ShardsMergedEqualOneProcessPointForPoint) {
   EXPECT_EQ(sa.str(), sb.str());
 }
 
+TEST(SweepCli, MergeOfFilesNamedInsideTheSweepDirectory) {
+  // `negsim merge shard-0-of-2.sqlite shard-1-of-2.sqlite`, run where the
+  // shards are, writes sweep.sqlite beside them.
+  const fs::path dir = fresh("merge-here");
+  for (const char* shard : {"0/2", "1/2"}) ASSERT_EQ(sweep(dir, {"--shard", shard}).code, 0);
+  const fs::path before = fs::current_path();
+  fs::current_path(dir);
+  const auto merged = test::run_cli({"merge", "shard-0-of-2.sqlite", "shard-1-of-2.sqlite", "-q"});
+  fs::current_path(before);
+  ASSERT_EQ(merged.code, 0) << merged.err;
+  EXPECT_EQ(records(dir / "sweep.sqlite").size(), 7u);
+  EXPECT_TRUE(fs::exists(dir / "points.csv"));
+}
+
+TEST(SweepCli, ASecondWriterIsRefusedNamingTheFirst) {
+  // Two `negsim sweep` on one directory: the second stops before running
+  // anything, saying who holds the sweep, and the first is unharmed.
+  const fs::path dir = fresh("two-writers");
+  ASSERT_EQ(sweep(dir, {"--shard", "0/2"}).code, 0);
+  const auto before = records(dir / "shard-0-of-2.sqlite");
+  {
+    Manifest m = SweepStore((dir / "shard-0-of-2.sqlite").string()).manifest();
+    const SweepStore first((dir / "shard-0-of-2.sqlite").string(), m);
+    const auto second = sweep(dir, {"--shard", "0/2"});
+    EXPECT_EQ(second.code, 1);
+    EXPECT_NE(second.err.find("in use by another negsim sweep (process " +
+                              std::to_string(::getpid()) + " on "),
+              std::string::npos)
+        << second.err;
+  }
+  EXPECT_EQ(records(dir / "shard-0-of-2.sqlite"), before);
+  // Once the first is gone, the same command goes on (here: nothing left).
+  EXPECT_EQ(sweep(dir, {"--shard", "0/2"}).code, 0);
+}
+
+TEST(SweepCli, PointsAreMadeFromTheFileAsFirstRead) {
+  // The scenario file is read once: deleting (or editing) it mid-sweep
+  // cannot change the points that follow.
+  const fs::path dir = fresh("read-once");
+  fs::create_directories(dir);
+  fs::copy_file(kTalks, dir / "talks.yaml");
+  SweepOptions options;
+  options.scenario_file = (dir / "talks.yaml").string();
+  options.source = read_scenario_source(options.scenario_file);
+  options.seed = 7;
+  options.runs = 200;
+  const Design design = generate(load_design(kDesign));
+  fs::remove(dir / "talks.yaml");
+  std::vector<std::uint64_t> full_deals;
+  ASSERT_TRUE(run_sweep(
+      options, design, shard_points(design, options), {},
+      [&](std::size_t, const Scenario&, const Tally& t) { full_deals.push_back(t.outcomes[0]); }));
+  EXPECT_EQ(full_deals.size(), design.points.size());
+}
+
+TEST(SweepCli, TheFileSizeLimitHoldsForEveryPoint) {
+  // A file above the default 16 MiB limit, allowed with --max-file-mb: the
+  // points are read under the same limit as the base scenario.
+  const fs::path dir = fresh("big-file");
+  fs::create_directories(dir);
+  {
+    std::ifstream in(kTalks);
+    std::ofstream out(dir / "big.yaml");
+    out << in.rdbuf();
+    const std::string pad = "# " + std::string(1000, 'x') + "\n";
+    for (int i = 0; i < 17 * 1050; ++i) out << pad;
+  }
+  ASSERT_GT(fs::file_size(dir / "big.yaml"), 16u << 20);
+  const auto r =
+      test::run_cli({"sweep", (dir / "big.yaml").string(), "--design", kDesign, "--runs", "100",
+                     "-q", "--out", (dir / "out").string(), "--max-file-mb", "32"});
+  EXPECT_EQ(r.code, 0) << r.err;
+}
+
+TEST(SweepCli, DryRunChecksThePointsAndNamesTheBadOnes) {
+  // Sweeping the horizon below the snapback deadline (29): the error is at
+  // the deadline's line, and says which point and values caused it.
+  const auto r = test::run_cli({"sweep", kTalks, "--design",
+                                "{design: grid, parameters: {rounds.horizon: {values: [10, 40]}}}",
+                                "--dry-run", "--out", fresh("dry-bad").string()});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("agents.guard.snapback.deadline: out of range (got 29, expected a whole "
+                       "number in [0, 9]) [design point 0: rounds.horizon=10]"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.err.find("design point 1"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out.find("estimate"), std::string::npos) << "nothing is estimated for a bad design";
+}
+
+TEST(SweepCli, WholeNumberFieldsTakeContinuousDesignsRounded) {
+  // A Latin hypercube over the horizon and a deadline: each point's values
+  // are rounded to whole rounds (docs/SWEEPS.md), not refused.
+  const fs::path dir = fresh("whole");
+  const auto r = test::run_cli(
+      {"sweep", kTalks, "--design",
+       "{design: lhs, points: 5, seed: 3, parameters: {rounds.horizon: {range: [30, 40]}, "
+       "agents.guard.snapback.deadline: {range: [2, 20]}}}",
+       "--runs", "50", "-q", "--out", dir.string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  SweepOptions options;
+  options.source = read_scenario_source(kTalks);
+  const Design design = generate(load_design_text(
+      "{design: lhs, points: 5, seed: 3, parameters: {rounds.horizon: {range: [30, 40]}, "
+      "agents.guard.snapback.deadline: {range: [2, 20]}}}",
+      "design"));
+  for (std::size_t p = 0; p < design.points.size(); ++p) {
+    const Scenario s = point_scenario(options, design, p);
+    EXPECT_EQ(s.rounds.horizon, static_cast<int>(std::lround(design.points[p][0])));
+    const Param& deadline = s.agents[*s.agent_index("guard")].snapback->deadline;
+    EXPECT_EQ(deadline, Param(std::round(design.points[p][1])));
+  }
+  // An explicit --set of a fraction is still an error: only designs round.
+  const auto bad = test::run_cli({"validate", kTalks, "--set", "rounds.horizon=30.5"});
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_NE(bad.err.find("not a whole number"), std::string::npos) << bad.err;
+}
+
 TEST(SweepCli, APointAloneGivesTheSameNumbers) {
   const fs::path dir = fresh("alone");
   ASSERT_EQ(sweep(dir).code, 0);
   const auto stored = records(dir / "sweep.sqlite");
   SweepOptions options;
   options.scenario_file = kTalks;
+  options.source = read_scenario_source(kTalks);
   options.seed = load_scenario(kTalks).seed;
   const Design design = generate(load_design(kDesign));
   const std::size_t p = 5;
@@ -84,6 +203,7 @@ TEST(SweepCli, AnInterruptedSweepResumesToTheSameResult) {
   {
     SweepOptions options;
     options.scenario_file = kTalks;
+    options.source = read_scenario_source(kTalks);
     options.seed = load_scenario(kTalks).seed;
     options.runs = 400;
     const Design design = generate(load_design(kDesign));

@@ -167,9 +167,33 @@ TEST(Sensitivity, MorrisOnALinearFunction) {
   for (const auto& p : d.points) f.push_back(2 * p[0]);
   const MorrisIndices m = morris_indices(d, f);
   EXPECT_NEAR(m.mu_star[0], 10.0, 1e-9);
-  EXPECT_NEAR(std::fabs(m.mu[0]), 10.0, 1e-9);
+  EXPECT_NEAR(m.mu[0], 10.0, 1e-9);  // f rises with a: a positive mean effect
   EXPECT_NEAR(m.sigma[0], 0.0, 1e-9);
   EXPECT_NEAR(m.mu_star[1], 0.0, 1e-12);
+  EXPECT_EQ(m.effects, (std::vector<std::size_t>{20, 20}));
+  // f = -3 b: a falling output has a negative mu and the same mu*.
+  std::vector<double> g;
+  for (const auto& p : d.points) g.push_back(-3 * p[1]);
+  const MorrisIndices n = morris_indices(d, g);
+  EXPECT_NEAR(n.mu[1], -3.0, 1e-9);
+  EXPECT_NEAR(n.mu_star[1], 3.0, 1e-9);
+}
+
+TEST(Sensitivity, MorrisOfAParameterThatNeverMovesIsZeroNotNan) {
+  // A design in which b's column is constant (as when a trajectory's step
+  // leaves it, or a hand-made table holds it): no effect is measured.
+  Design d = generate(
+      spec_of("design: morris\npoints: 4\nparameters: {a: {range: [0, 1]}, b: {range: [0, 1]}}\n"));
+  for (auto& u : d.unit) u[1] = 0.5;
+  std::vector<double> f;
+  for (const auto& u : d.unit) f.push_back(u[0]);
+  const MorrisIndices m = morris_indices(d, f);
+  EXPECT_EQ(m.effects[1], 0u);
+  EXPECT_EQ(m.mu[1], 0.0);
+  EXPECT_EQ(m.mu_star[1], 0.0);
+  EXPECT_EQ(m.sigma[1], 0.0);
+  EXPECT_GT(m.effects[0], 0u);
+  EXPECT_FALSE(std::isnan(m.mu[0]));
 }
 
 TEST(Sensitivity, OatSwings) {

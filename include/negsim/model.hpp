@@ -90,6 +90,7 @@ struct Event {
   int round = 0;
   EventKind kind = EventKind::strike;
   int agent = -1;  ///< who (the striker, the unrest-hit principal, ...)
+  bool operator==(const Event&) const = default;
 };
 
 struct RunResult {

@@ -12,10 +12,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <variant>
 #include <vector>
+
+#include "negsim/diagnostic.hpp"
 
 namespace negsim {
 
@@ -28,45 +29,6 @@ inline constexpr int kFormatVersion = 1;
 inline constexpr std::size_t kMaxIssues = 16;
 inline constexpr std::size_t kMaxAgents = 32;
 inline constexpr int kMaxHorizon = 100'000;
-
-/// Where a value came from: a file position (1-based line and column), or a
-/// command-line override (line 0, `file` holds the `--set` argument).
-/// Locations say where a value was written, not what it is, so they never take
-/// part in comparisons: two scenarios that differ only in layout are equal.
-struct SourceLoc {
-  std::string file;
-  int line = 0;
-  int column = 0;
-
-  friend bool operator==(const SourceLoc&, const SourceLoc&) { return true; }
-};
-
-/// One problem found in a scenario: where, which field, what was wrong.
-struct Diagnostic {
-  SourceLoc loc;
-  std::string path;     ///< dotted field path, e.g. "agents.us.trust"
-  std::string message;  ///< what is wrong, with "(got X, expected Y)"
-
-  /// `file:line:col: path: message` (or `file: path: message` without a line).
-  std::string str() const;
-};
-
-/// A scenario that could not be read or failed validation. Carries every
-/// problem found, in file order, not just the first.
-class ScenarioError : public std::runtime_error {
- public:
-  explicit ScenarioError(std::vector<Diagnostic> diagnostics);
-  const std::vector<Diagnostic>& diagnostics() const { return diagnostics_; }
-
- private:
-  std::vector<Diagnostic> diagnostics_;
-};
-
-/// A malformed command line or override (`--set` without `=`, ...).
-class UsageError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 // ---------------------------------------------------------------------------
 // Distributions. Each kind stores its parameters as written in the file.
@@ -105,7 +67,7 @@ struct Choice {
 /// A number that is either fixed or drawn once per run.
 struct Param {
   std::variant<Constant, Uniform, Normal, Beta, Triangular, Choice> dist;
-  SourceLoc loc;
+  WrittenAt loc;
 
   Param() = default;
   Param(double v) : dist(Constant{v}) {}  // NOLINT: a constant reads as a number
@@ -144,7 +106,7 @@ const char* to_string(RatificationFailure r);
 struct Ref {
   std::string name;
   std::size_t index = 0;
-  SourceLoc loc;
+  WrittenAt loc;
   bool operator==(const Ref&) const = default;
 };
 
@@ -186,7 +148,7 @@ struct Issue {
   std::string description;
   double min = 0, max = 1;  ///< the range of values a text may take
   double status_quo = 0;    ///< value when the issue is left unsettled
-  SourceLoc loc;
+  WrittenAt loc;
   bool operator==(const Issue&) const = default;
 };
 
@@ -269,7 +231,7 @@ struct Agent {
   std::optional<Snapback> snapback;  ///< enforcers only
   std::optional<Bias> bias;          ///< mediators only
   Param skill = 0.5;                 ///< mediators: in [0, 1]
-  SourceLoc loc;
+  WrittenAt loc;
   bool operator==(const Agent&) const = default;
 };
 
@@ -304,7 +266,7 @@ struct Scenario {
   Deals deals;
   Events events;
   /// The file it was read from, for messages; not part of the value.
-  SourceLoc loc;
+  WrittenAt loc;
 
   bool operator==(const Scenario&) const = default;
 

@@ -20,6 +20,8 @@ struct Override {
   std::string path;   ///< dotted path, e.g. "agents.us.trust" or "deals.interim.issues.0"
   std::string value;  ///< YAML text
   std::string text;   ///< the argument as given, for messages
+  /// Set by a sweep design: a whole-number field rounds the value.
+  bool from_design = false;
 };
 
 /// Parses `path=value`. Throws UsageError when there is no `=` or no path.
@@ -37,6 +39,24 @@ Scenario load_scenario(const std::string& path, const LoadOptions& options = {})
 /// Same, from YAML text; `origin` names the text in messages.
 Scenario load_scenario_text(std::string_view yaml, const std::string& origin,
                             const LoadOptions& options = {});
+
+/// A scenario file read once, with its `base:` files: what every design
+/// point of a sweep and a run's provenance hash are made from, so that
+/// editing the file while negsim runs cannot change what it runs.
+struct ScenarioSource {
+  std::string path;
+  std::string bytes;   ///< the file's bytes as read (hashed into the provenance)
+  detail::YNode tree;  ///< parsed, with `base:` resolved
+  detail::ParseLimits limits;
+};
+
+/// Reads and parses a scenario file and its bases, without validating it.
+/// Throws ScenarioError for a missing, oversized or malformed file.
+ScenarioSource read_scenario_source(const std::string& path,
+                                    const detail::ParseLimits& limits = {});
+
+/// Validates the source with the overrides applied. Throws ScenarioError.
+Scenario load_scenario(const ScenarioSource& source, const std::vector<Override>& overrides = {});
 
 /// The fully resolved scenario (defaults filled in), as YAML that
 /// load_scenario_text reads back to an equal Scenario.

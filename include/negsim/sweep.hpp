@@ -91,6 +91,10 @@ SobolIndices sobol_indices(const std::vector<double>& outputs, int n, int k, std
 
 struct MorrisIndices {
   std::vector<double> mu, mu_star, sigma;  ///< per parameter, in output per unit range
+  /// Elementary effects measured per parameter. A parameter with none (it
+  /// never moved in the design) has mu = mu* = sigma = 0 and is reported as
+  /// unmeasured, never as NaN.
+  std::vector<std::size_t> effects;
 };
 
 /// Elementary effects of a Morris design (Campolongo, Cariboni & Saltelli
@@ -109,6 +113,9 @@ std::vector<Swing> oat_swings(const Design& design, const std::vector<double>& o
 
 struct SweepOptions {
   std::string scenario_file;
+  /// The scenario file as read once (scenario_file's bytes and tree): every
+  /// point is made from it, never from the file again.
+  ScenarioSource source;
   std::vector<Override> overrides;  ///< the user's --set, applied before each point's values
   std::uint64_t seed = 1;
   std::uint64_t runs = 10'000;
@@ -123,6 +130,10 @@ struct SweepOptions {
 /// point's values; a NaN value leaves the scenario's own).
 std::vector<Override> point_overrides(const SweepOptions& options, const Design& design,
                                       std::size_t p);
+
+/// Design point p's scenario: the source with point_overrides applied.
+/// Throws ScenarioError whose messages name the point and its values.
+Scenario point_scenario(const SweepOptions& options, const Design& design, std::size_t p);
 
 /// The points this shard runs, round-robin.
 std::vector<std::size_t> shard_points(const Design& design, const SweepOptions& options);

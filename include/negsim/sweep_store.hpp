@@ -44,7 +44,10 @@ class SweepStore {
  public:
   /// Opens `path`, creating it with `manifest` if it does not exist. An
   /// existing file must carry the same manifest (else SweepError naming the
-  /// first key that differs).
+  /// first key that differs). One writer at a time: the store holds an
+  /// exclusive lock on `path`.lock while it lives (released by the system
+  /// if the process dies), and a second writer gets a SweepError naming the
+  /// process that holds it.
   SweepStore(const std::string& path, const Manifest& manifest);
   /// Opens an existing file read-only, whatever its manifest.
   explicit SweepStore(const std::string& path);
@@ -61,6 +64,7 @@ class SweepStore {
  private:
   void exec(const char* sql) const;
   std::string path_;
+  int lock_fd_ = -1;  ///< the writer's lock file, or -1
   sqlite3* db_ = nullptr;
   Manifest manifest_;
 };

@@ -141,7 +141,8 @@ class Checker {
       wrong_type(n, path, expected);
       return std::nullopt;
     }
-    const auto x = parse_number(n.scalar);
+    auto x = parse_number(n.scalar);
+    if (x && range.integer && n.round_whole && std::isfinite(*x)) x = std::round(*x);
     if (!x) {
       wrong_type(n, path, expected);
       return std::nullopt;

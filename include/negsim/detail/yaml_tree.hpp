@@ -29,6 +29,10 @@ struct YNode {
   SourceLoc loc;
   std::vector<YNode> items;     ///< sequence elements
   std::vector<YEntry> entries;  ///< map entries, duplicates kept
+  /// A number a sweep design set: a whole-number field takes it rounded to
+  /// the nearest whole number (halves away from zero), since Latin
+  /// hypercube, Sobol' and Morris points are continuous (docs/SWEEPS.md).
+  bool round_whole = false;
 
   bool is_null() const { return kind == Kind::null; }
   bool is_scalar() const { return kind == Kind::scalar; }
@@ -53,6 +57,10 @@ struct ParseLimits {
   std::size_t max_nodes = 200'000;            ///< after alias expansion
   std::size_t max_depth = 64;                 ///< nesting of maps and lists
 };
+
+/// Reads a file's bytes. Throws ScenarioError for a missing, unreadable or
+/// oversized file (larger than limits.max_file_bytes).
+std::string read_text_file(const std::string& path, const ParseLimits& limits = {});
 
 /// Reads and parses a YAML file. Throws ScenarioError for a missing,
 /// unreadable, oversized or empty file, a syntax error, or a document that
