@@ -21,7 +21,7 @@ void run_benchmark(benchmark::State& state, const char* rule) {
   double rounds = 0;
   for (auto _ : state) {
     negotiation.draw(s.seed, 0, run, draw);
-    negsim::model::RunStreams streams(s.seed, 0, run);
+    negsim::model::RunStreams streams(negotiation, s.seed, 0, run);
     const auto result = negotiation.play(draw, streams);
     rounds += result.round;
     ++run;

@@ -487,7 +487,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
       err << "negsim run: cannot write " << csv_tmp << "\n";
       return kInvalidInput;
     }
-    csv << runs_csv_header(*scenario);
+    csv << runs_csv_header(negotiation);
     sink = [&](const std::vector<RunRecord>& records) {
       buffer.clear();
       append_runs_csv(buffer, negotiation, records);
@@ -538,8 +538,10 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
       if (!csv) throw std::runtime_error("cannot write " + csv_tmp + " (disk full?)");
       fs::rename(csv_tmp, csv_path);
     }
-    write_atomically((dir / "summary.json").string(), summary_json(*scenario, result.tally, prov));
-    write_atomically((dir / "report.md").string(), report_markdown(*scenario, result.tally, prov));
+    write_atomically((dir / "summary.json").string(),
+                     summary_json(negotiation, result.tally, prov));
+    write_atomically((dir / "report.md").string(),
+                     report_markdown(negotiation, result.tally, prov));
   } catch (const std::exception& e) {
     err << "negsim run: " << e.what() << "\n";
     return kInvalidInput;
@@ -548,9 +550,8 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     out << scenario->name << ": " << result.tally.runs << " runs, seed " << options.seed << ", "
         << result.threads << " threads, " << detail::format_number(std::round(seconds * 100) / 100)
         << " s\n\n"
-        << headline_table(*scenario, result.tally) << "\nwrote " << (dir / "summary.json").string()
-        << ", " << (dir / "report.md").string() << (want_csv ? ", " + csv_path : std::string())
-        << "\n";
+        << headline_table(result.tally) << "\nwrote " << (dir / "summary.json").string() << ", "
+        << (dir / "report.md").string() << (want_csv ? ", " + csv_path : std::string()) << "\n";
   }
   if (vm.count("report") && !result.cancelled) {
     if (const int code = make_report(dir.string(), true, quiet, out, err); code != kOk) return code;
@@ -759,11 +760,12 @@ int sweep_shard(const std::vector<std::string>& args, std::ostream& out, std::os
   std::uint64_t finished = 0;
   bool complete = false;
   try {
-    complete = run_sweep(options, design, mine, done,
-                         [&](std::size_t p, const Scenario& scenario, const Tally& tally) {
-                           store->put(point_record(scenario, p, design.points[p], tally));
-                           bar.update(++finished, remaining, false);
-                         });
+    complete =
+        run_sweep(options, design, mine, done,
+                  [&](std::size_t p, const model::Negotiation& negotiation, const Tally& tally) {
+                    store->put(point_record(negotiation, p, design.points[p], tally));
+                    bar.update(++finished, remaining, false);
+                  });
   } catch (const std::exception& e) {
     bar.finish();
     err << "negsim sweep: " << e.what() << "\n";

@@ -142,7 +142,7 @@ void Tally::add(const model::RunResult& r, std::size_t n_issues, std::size_t n_a
     utility[a].add(r.utility[a]);
     utility_sums[a].add(r.utility[a]);
   }
-  for (std::size_t e = 0; e < model::kEventKinds; ++e) {
+  for (std::size_t e = 0; e < model::kMaxEventKinds; ++e) {
     events[e] += static_cast<std::uint64_t>(r.event_counts[e]);
     runs_with_event[e] += r.event_counts[e] > 0;
   }
@@ -155,7 +155,7 @@ void Tally::merge(const Tally& other) {
     outcomes[o] += other.outcomes[o];
     round_sums[o] += other.round_sums[o];
   }
-  for (std::size_t c = 0; c < kCauses; ++c) causes[c] += other.causes[c];
+  for (std::size_t c = 0; c < model::kMaxCauses; ++c) causes[c] += other.causes[c];
   for (std::size_t t = 0; t < by_round.size(); ++t) {
     for (std::size_t o = 0; o < kOutcomes; ++o) by_round[t][o] += other.by_round[t][o];
   }
@@ -169,7 +169,7 @@ void Tally::merge(const Tally& other) {
     utility[a].merge(other.utility[a]);
     utility_sums[a] += other.utility_sums[a];
   }
-  for (std::size_t e = 0; e < model::kEventKinds; ++e) {
+  for (std::size_t e = 0; e < model::kMaxEventKinds; ++e) {
     events[e] += other.events[e];
     runs_with_event[e] += other.runs_with_event[e];
   }
@@ -223,7 +223,7 @@ EngineResult simulate(const model::Negotiation& negotiation, const EngineOptions
               const std::uint64_t last = std::min(batch_end, first + block);
               for (std::uint64_t run = first; run < last; ++run) {
                 negotiation.draw(options.seed, options.point, run, draw);
-                model::RunStreams streams(options.seed, options.point, run);
+                model::RunStreams streams(negotiation, options.seed, options.point, run);
                 const model::RunResult result = negotiation.play(draw, streams);
                 local.add(result, n_issues, n_agents);
                 if (sink) records[run - done] = RunRecord{run, draw, result};

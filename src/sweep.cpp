@@ -563,9 +563,10 @@ bool run_sweep(const SweepOptions& options, const Design& design,
     engine.threads = options.threads;
     if (!options.precision) engine.batch = std::max<std::uint64_t>(10'000, options.runs / 10);
     engine.cancel = options.cancel;
-    const EngineResult result = simulate(model::Negotiation(scenario), engine);
+    const model::Negotiation negotiation(scenario);
+    const EngineResult result = simulate(negotiation, engine);
     if (result.cancelled) return false;  // a partial point is never reported
-    on_point(p, scenario, result.tally);
+    on_point(p, negotiation, result.tally);
   }
   return true;
 }

@@ -24,7 +24,7 @@ CREATE TABLE IF NOT EXISTS points (
   runs INTEGER NOT NULL,
   full_deal INTEGER NOT NULL, interim_deal INTEGER NOT NULL,
   breakdown INTEGER NOT NULL, no_agreement INTEGER NOT NULL,
-  strike INTEGER NOT NULL, walkout INTEGER NOT NULL, snapback INTEGER NOT NULL,
+  causes TEXT NOT NULL,
   summary TEXT NOT NULL);
 )";
 
@@ -189,7 +189,7 @@ void SweepStore::put(const PointRecord& r) {
   for (double v : r.values) params.push_back(std::isnan(v) ? nlohmann::json() : nlohmann::json(v));
   Statement s(db_,
               "INSERT INTO points (point, params, runs, full_deal, interim_deal, breakdown, "
-              "no_agreement, strike, walkout, snapback, summary) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+              "no_agreement, causes, summary) VALUES (?,?,?,?,?,?,?,?,?)",
               path_);
   sqlite3_bind_int64(s.get(), 1, static_cast<sqlite3_int64>(r.point));
   const std::string p = params.dump();
@@ -198,10 +198,11 @@ void SweepStore::put(const PointRecord& r) {
   for (int i = 0; i < 4; ++i)
     sqlite3_bind_int64(s.get(), 4 + i,
                        static_cast<sqlite3_int64>(r.outcomes[static_cast<std::size_t>(i)]));
-  for (int i = 0; i < 3; ++i)
-    sqlite3_bind_int64(s.get(), 8 + i,
-                       static_cast<sqlite3_int64>(r.causes[static_cast<std::size_t>(i)]));
-  sqlite3_bind_text(s.get(), 11, r.summary.c_str(), -1, SQLITE_TRANSIENT);
+  nlohmann::ordered_json causes = nlohmann::ordered_json::object();
+  for (const auto& [cause, count] : r.causes) causes[cause] = count;
+  const std::string c = causes.dump();
+  sqlite3_bind_text(s.get(), 8, c.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(s.get(), 9, r.summary.c_str(), -1, SQLITE_TRANSIENT);
   if (sqlite3_step(s.get()) != SQLITE_DONE) {
     throw SweepError(path_ + ": cannot store point " + std::to_string(r.point) + ": " +
                      sqlite3_errmsg(db_));
@@ -212,7 +213,7 @@ std::vector<PointRecord> SweepStore::all() const {
   std::vector<PointRecord> out;
   Statement s(db_,
               "SELECT point, params, runs, full_deal, interim_deal, breakdown, no_agreement, "
-              "strike, walkout, snapback, summary FROM points ORDER BY point",
+              "causes, summary FROM points ORDER BY point",
               path_);
   int rc;
   while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
@@ -223,6 +224,10 @@ std::vector<PointRecord> SweepStore::all() const {
         r.values.push_back(v.is_null() ? std::numeric_limits<double>::quiet_NaN()
                                        : v.get<double>());
       }
+      const auto causes = nlohmann::ordered_json::parse(text_column(s.get(), 7));
+      for (const auto& [cause, count] : causes.items()) {
+        r.causes.emplace_back(cause, count.get<std::uint64_t>());
+      }
     } catch (const nlohmann::json::exception&) {
       throw SweepError(path_ + ": damaged sweep file (point " + std::to_string(r.point) + ")");
     }
@@ -230,10 +235,7 @@ std::vector<PointRecord> SweepStore::all() const {
     for (int i = 0; i < 4; ++i)
       r.outcomes[static_cast<std::size_t>(i)] =
           static_cast<std::uint64_t>(sqlite3_column_int64(s.get(), 3 + i));
-    for (int i = 0; i < 3; ++i)
-      r.causes[static_cast<std::size_t>(i)] =
-          static_cast<std::uint64_t>(sqlite3_column_int64(s.get(), 7 + i));
-    r.summary = text_column(s.get(), 10);
+    r.summary = text_column(s.get(), 8);
     out.push_back(std::move(r));
   }
   if (rc != SQLITE_DONE)

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 
 namespace negsim::detail {
 
@@ -17,6 +18,19 @@ std::string format_number(double x) {
                          : std::to_chars(buf, buf + sizeof buf, x);
   (void)ec;  // 64 bytes always hold the shortest form of a double
   return std::string(buf, end);
+}
+
+std::string fixed(double x, int decimals) {
+  char buf[64];
+  if (std::fabs(x) < 0.5 * std::pow(10.0, -decimals)) x = 0;
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, x);
+  return buf;
+}
+
+std::string short_number(double x) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.4g", x);
+  return buf;
 }
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {

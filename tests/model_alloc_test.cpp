@@ -36,13 +36,13 @@ TEST(RoundLoop, PlaysARunWithoutAllocating) {
       const Negotiation negotiation(s);
       Draw draw;
       const long at_start = allocations.load();
-      negotiation.draw(s.seed, 0, 0, draw);  // sizes the per-agent vector
+      negotiation.draw(s.seed, 0, 0, draw);  // sizes the values
       ASSERT_GT(allocations.load(), at_start) << "the allocation counter must see allocations";
       long during = 0;
       int rounds = 0;
       for (std::uint64_t run = 0; run < 200; ++run) {
         negotiation.draw(s.seed, 0, run, draw);
-        RunStreams streams(s.seed, 0, run);
+        RunStreams streams(negotiation, s.seed, 0, run);
         const long before = allocations.load();
         const RunResult r = negotiation.play(draw, streams);
         during += allocations.load() - before;

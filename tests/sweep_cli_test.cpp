@@ -108,9 +108,10 @@ TEST(SweepCli, PointsAreMadeFromTheFileAsFirstRead) {
   const Design design = generate(load_design(kDesign));
   fs::remove(dir / "talks.yaml");
   std::vector<std::uint64_t> full_deals;
-  ASSERT_TRUE(run_sweep(
-      options, design, shard_points(design, options), {},
-      [&](std::size_t, const Scenario&, const Tally& t) { full_deals.push_back(t.outcomes[0]); }));
+  ASSERT_TRUE(run_sweep(options, design, shard_points(design, options), {},
+                        [&](std::size_t, const model::Negotiation&, const Tally& t) {
+                          full_deals.push_back(t.outcomes[0]);
+                        }));
   EXPECT_EQ(full_deals.size(), design.points.size());
 }
 
@@ -191,9 +192,10 @@ TEST(SweepCli, APointAloneGivesTheSameNumbers) {
   engine.seed = options.seed;
   engine.point = p;
   engine.runs = 400;
-  const Tally alone = simulate(model::Negotiation(s), engine).tally;
+  const model::Negotiation negotiation(s);
+  const Tally alone = simulate(negotiation, engine).tally;
   EXPECT_EQ(stored[p].outcomes, alone.outcomes);
-  EXPECT_EQ(stored[p], point_record(s, p, design.points[p], alone));
+  EXPECT_EQ(stored[p], point_record(negotiation, p, design.points[p], alone));
 }
 
 TEST(SweepCli, AnInterruptedSweepResumesToTheSameResult) {
@@ -217,9 +219,9 @@ TEST(SweepCli, AnInterruptedSweepResumesToTheSameResult) {
     SweepStore store((broken / "sweep.sqlite").string(), m);
     int stored = 0;
     EXPECT_THROW(run_sweep(options, design, shard_points(design, options), {},
-                           [&](std::size_t p, const Scenario& s, const Tally& t) {
+                           [&](std::size_t p, const model::Negotiation& n, const Tally& t) {
                              if (stored == 3) throw std::runtime_error("killed");
-                             store.put(point_record(s, p, design.points[p], t));
+                             store.put(point_record(n, p, design.points[p], t));
                              ++stored;
                            }),
                  std::runtime_error);

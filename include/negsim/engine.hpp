@@ -70,15 +70,15 @@ class Histogram {
   std::uint64_t count_ = 0;
 };
 
-inline constexpr std::size_t kOutcomes = 4;
-inline constexpr std::size_t kCauses = 4;
+using model::kOutcomes;
 inline constexpr std::size_t kDealKinds = 2;  // full, interim
 
 /// Everything the engine keeps about the runs seen so far.
 struct Tally {
   std::uint64_t runs = 0;
   std::array<std::uint64_t, kOutcomes> outcomes{};
-  std::array<std::uint64_t, kCauses> causes{};  ///< breakdowns by cause
+  /// Breakdowns by cause, indexed like the Catalog's causes (the rest 0).
+  std::array<std::uint64_t, model::kMaxCauses> causes{};
   /// by_round[t][o]: runs ending with outcome o in round t (t = 1..horizon).
   std::vector<std::array<std::uint64_t, kOutcomes>> by_round;
   std::array<ExactSum, kOutcomes> round_sums;
@@ -86,7 +86,8 @@ struct Tally {
   std::array<std::vector<ExactSum>, kDealKinds> term_sums;
   std::vector<Histogram> utility;  ///< per agent
   std::vector<ExactSum> utility_sums;
-  std::array<std::uint64_t, model::kEventKinds> runs_with_event{}, events{};
+  /// Indexed like the Catalog's events (the rest 0).
+  std::array<std::uint64_t, model::kMaxEventKinds> runs_with_event{}, events{};
   std::uint64_t phased = 0;
 
   /// An empty tally shaped for the scenario.

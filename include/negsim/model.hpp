@@ -1,18 +1,24 @@
-// One negotiation, end to end (docs/MODEL.md).
+// One negotiation, end to end (docs/MODEL.md, docs/ARCHITECTURE.md).
 //
-// A Negotiation is built once per scenario. Each run then draws its
-// parameters (Draw) from the scenario's distributions and plays the rounds:
-// lobbying, the mediator's full and interim texts, spoiler strikes, the
-// enforcer's snapback, domestic shocks, acceptance, ratification, walk-outs,
-// and concession, until a deal, a breakdown or the horizon.
+// A Negotiation is built once per scenario from a list of mechanisms
+// (mechanism.hpp; the standard list, in round order, is in
+// mechanisms/standard.hpp). Building it asks each mechanism what it draws,
+// which streams, events, causes and trace fields it has and how much per-run
+// state it keeps; the answers form the Catalog. Each run then draws its
+// parameters by name (Draw) and plays the rounds: every mechanism steps in
+// turn until one ends the talks or the horizon is reached.
 //
 // A run is a pure function of (scenario, seed, design point, run index):
-// every random number comes from a Philox stream keyed by those (rng.hpp).
+// every random number comes from a Philox stream keyed by those and by the
+// name of what it is for (rng.hpp), so adding a parameter or a mechanism
+// never shifts another's numbers.
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "negsim/model_text.hpp"
@@ -21,137 +27,178 @@
 
 namespace negsim::model {
 
-// ---------------------------------------------------------------------------
-// Parameters of one run, drawn from the scenario's distributions.
-
-struct Lobby {
-  std::size_t target = 0;
-  double weight = 0;
-};
-
-/// One agent's drawn parameters, in normalised issue units.
-struct AgentDraw {
-  Role role = Role::principal;
-  double capability = 1, risk = 1, reservation = 0, concession = 0, trust = 0.5;
-  IssueVec ideal{};     ///< theta (normalised); issues without an ideal hold 0
-  IssueVec salience{};  ///< normalised to sum 1
-  IssueVec red_lo{}, red_hi{};
-  // principals
-  IssueVec cap{};  ///< executive cap per issue (normalised); > 1 when none
-  double ratification = 1, pressure = 0, unrest = 0, leadership = 0;
-  // spoilers
-  bool strikes = false;
-  double strike_base = 0, strike_sensitivity = 0, strike_breakdown = 0;
-  // enforcers
-  bool snaps = false;
-  int snapback_deadline = 0;
-  double snapback_progress_below = 0;
-  std::size_t snapback_target = 0;
-  // mediators
-  int bias_toward = -1;
-  double bias_amount = 0, skill = 0;
-  // lobbying (spoilers and enforcers)
-  std::array<Lobby, kMaxAgents> lobbies{};
-  std::size_t n_lobbies = 0;
-};
-
-struct Draw {
-  std::size_t n_issues = 0;
-  std::vector<AgentDraw> agents;
-  int walkout_patience = 4;
-  double walkout_hazard = 0, trust_gain = 0, text_noise = 0;
-  double strike_trust_shock = 0, snapback_reservation_drop = 0, snapback_walkout_hazard = 0;
-  double unrest_pressure = 0, leadership_shift = 0, ratification_trust_shock = 0;
-  RatificationFailure ratification_failure = RatificationFailure::resume;
-};
+class Mechanism;
 
 // ---------------------------------------------------------------------------
-// What a run produces.
+// Outcomes, causes, events: one table each.
 
 enum class Outcome : std::uint8_t { full_deal, interim_deal, breakdown, no_agreement };
-enum class Cause : std::uint8_t { none, strike, walkout, snapback };
-enum class EventKind : std::uint8_t {
-  strike,               ///< a spoiler struck
-  snapback,             ///< the enforcer restored sanctions
-  unrest,               ///< domestic unrest in a principal
-  leadership_change,    ///< a principal's preferences were redrawn
-  ratification_passed,  ///< a legislature approved a deal above the cap
-  ratification_failed,  ///< ... or rejected it
-  phased_relief,        ///< a rejection made the caps bind every later text
-  walkout,              ///< a principal left the talks
-};
-inline constexpr std::size_t kEventKinds = 8;
-
+/// The outcome names, in the order of Outcome (the table every output uses).
+inline constexpr std::array<const char*, 4> kOutcomeNames{"full_deal", "interim_deal", "breakdown",
+                                                          "no_agreement"};
+inline constexpr std::size_t kOutcomes = kOutcomeNames.size();
+inline constexpr std::array<Outcome, kOutcomes> kAllOutcomes{
+    Outcome::full_deal, Outcome::interim_deal, Outcome::breakdown, Outcome::no_agreement};
 const char* to_string(Outcome o);
-const char* to_string(Cause c);
-const char* to_string(EventKind e);
+
+/// A breakdown cause and an event kind are indices into the Catalog's
+/// tables, which the mechanisms fill when a Negotiation is built. Cause 0 is
+/// "none" (no breakdown).
+using Cause = std::uint8_t;
+using EventKind = std::uint8_t;
+inline constexpr Cause kNoCause = 0;
+/// Bounds of the tables (fixed, so a run's counts live on the stack).
+inline constexpr std::size_t kMaxCauses = 16;
+inline constexpr std::size_t kMaxEventKinds = 32;
 
 struct Event {
   int round = 0;
-  EventKind kind = EventKind::strike;
+  EventKind kind = 0;
   int agent = -1;  ///< who (the striker, the unrest-hit principal, ...)
   bool operator==(const Event&) const = default;
 };
 
+// ---------------------------------------------------------------------------
+// What a Negotiation knows about its mechanisms.
+
+/// One drawn parameter: a named slot of the Draw.
+struct ParamInfo {
+  std::string name;  ///< within its owner: "strike.base", "ideal.enrichment", "protocol.text_noise"
+  int agent = -1;    ///< the owning agent, or -1 for a parameter of the talks
+  int issue = -1;    ///< the issue whose units it is in (stored normalised), or -1
+  bool whole = false;             ///< rounded to the nearest whole number (deadlines, patience)
+  const Param* source = nullptr;  ///< the scenario's distribution (never null)
+  std::uint32_t substream = 0;    ///< of Purpose::params, from the full name
+};
+
+/// One kind of event.
+struct EventInfo {
+  std::string name;  ///< "strike", as in summary.json
+  /// For people: "{agent} strikes" ({agent} is replaced by the agent's name).
+  std::string text;
+  Cause ends = kNoCause;  ///< the cause of the breakdown it brings, if it ends the talks
+};
+
+/// How a trace field is shown.
+enum class FieldKind : std::uint8_t {
+  number,       ///< one number (per agent, or of the talks)
+  flag,         ///< yes or no
+  issue_value,  ///< one number per issue, in real units (a text)
+  issue_flag,   ///< yes or no per issue; the issues marked yes are listed
+};
+
+/// One quantity a mechanism writes into the trace of a round.
+struct FieldInfo {
+  std::string name;   ///< key in the JSON trace: "aspiration", "full_text"
+  std::string label;  ///< in the text trace: "aspiration", "full text"
+  FieldKind kind = FieldKind::number;
+  int decimals = 3;           ///< digits after the point in the text trace
+  std::size_t mechanism = 0;  ///< index of the mechanism that writes it
+};
+
+/// The tables a Negotiation builds from its mechanisms: every output (text
+/// trace, JSON trace, runs.csv, summary.json, report.md) reads its names
+/// from here, so no two of them can disagree.
+struct Catalog {
+  std::vector<std::string> mechanisms;  ///< names, in round order
+  std::vector<ParamInfo> params;        ///< in the order declared
+  std::vector<std::string> causes;      ///< [0] is "none"
+  std::vector<EventInfo> events;
+  std::vector<FieldInfo> fields;
+
+  /// Index of the cause, event kind, field or parameter with this name;
+  /// throws std::out_of_range naming it when there is none.
+  Cause cause(std::string_view name) const;
+  EventKind event(std::string_view name) const;
+  std::size_t field(std::string_view name) const;
+};
+
+// ---------------------------------------------------------------------------
+// What a run draws and produces.
+
+/// The parameters of one run, one value per Catalog::params slot (issue
+/// values normalised).
+struct Draw {
+  std::vector<double> values;
+};
+
 struct RunResult {
   Outcome outcome = Outcome::no_agreement;
-  Cause cause = Cause::none;  ///< for breakdowns
-  int round = 0;              ///< the round it ended (the horizon if no agreement)
-  int agent = -1;             ///< the spoiler, the principal walking out, ...
-  bool phased = false;        ///< a deal reached under caps imposed by a failed ratification
-  IssueVec terms{};           ///< the deal's terms in real units (deals only)
+  Cause cause = kNoCause;  ///< for breakdowns
+  int round = 0;           ///< the round it ended (the horizon if no agreement)
+  int agent = -1;          ///< the spoiler, the principal walking out, ...
+  bool phased = false;     ///< a deal reached under caps imposed by a failed ratification
+  IssueVec terms{};        ///< the deal's terms in real units (deals only)
   /// Each agent's utility of the outcome: of the terms for a deal; for no
   /// deal, a principal's reservation and another agent's utility of the
   /// status quo. Mediators: 0.
   std::array<double, kMaxAgents> utility{};
-  std::array<int, kEventKinds> event_counts{};
+  std::array<int, kMaxEventKinds> event_counts{};
   static constexpr std::size_t kMaxEvents = 16;
   std::array<Event, kMaxEvents> events{};  ///< the first kMaxEvents events
   std::size_t n_events = 0;
 };
 
-// ---------------------------------------------------------------------------
-// Round-by-round record, for `negsim trace`.
-
-struct PrincipalState {
-  std::size_t agent = 0;
-  double aspiration = 0, reservation = 0, trust = 0, pressure = 0;
-  double value_full = 0, value_interim = 0;  ///< perceived values of the texts
-  bool accepts_full = false, accepts_interim = false;
-  int rounds_without_text = 0;
+/// One entry of a round's trace: a field's value, or an event.
+struct TraceEntry {
+  bool is_event = false;
+  std::uint16_t id = 0;  ///< field index, or event kind
+  int agent = -1;
+  int issue = -1;    ///< for issue fields
+  double value = 0;  ///< real units for issue values; 0 or 1 for flags
 };
 
 struct RoundTrace {
   int round = 0;
-  std::vector<double> full_text, interim_text;  ///< real units
-  std::vector<bool> no_zone;                    ///< issues with no zone of agreement
-  std::vector<PrincipalState> principals;
-  std::vector<std::pair<std::size_t, double>> strike_hazards;  ///< (spoiler, hazard)
-  double progress = 0;
-  std::vector<Event> events;
-  std::string decision;  ///< what happened at the end of the round, in words
+  std::vector<TraceEntry> entries;  ///< in the order they were written
+  std::string decision;             ///< what happened at the end of the round, in words
 };
 
 struct Trace {
   std::vector<RoundTrace> rounds;
 };
 
-/// Random streams of one run, one per purpose.
+/// The value a round's trace holds for a field (of `agent`, -1 for the
+/// talks; on `issue` for an issue field), or NaN when it holds none.
+double traced(const RoundTrace& round, std::size_t field, int agent = -1, int issue = -1);
+
+/// The random streams of one run, one per mechanism that asked for one.
 struct RunStreams {
-  RunStreams(std::uint64_t seed, std::uint64_t point, std::uint64_t run);
-  Rng noise, strike, snapback, domestic, ratification, walkout;
+  RunStreams(const class Negotiation& negotiation, std::uint64_t seed, std::uint64_t point,
+             std::uint64_t run);
+  static constexpr std::size_t kMaxStreams = 16;
+  std::array<Rng, kMaxStreams> streams;
 };
 
 // ---------------------------------------------------------------------------
 
 class Negotiation {
  public:
+  /// The scenario with the standard mechanisms (mechanisms/standard.hpp).
   explicit Negotiation(const Scenario& scenario);
+  /// The scenario with these mechanisms, stepped in this order each round.
+  Negotiation(const Scenario& scenario, std::vector<std::unique_ptr<Mechanism>> mechanisms);
+  ~Negotiation();
+  Negotiation(const Negotiation&) = delete;
+  Negotiation& operator=(const Negotiation&) = delete;
 
   const Scenario& scenario() const { return scenario_; }
+  const Catalog& catalog() const { return catalog_; }
 
-  /// Draws the run's parameters: agent a's from substream a + 1 of the params
-  /// purpose, the rest from substream 0, one uniform per parameter slot.
+  /// The full name of parameter slot `p`: its owner's name and its own
+  /// ("israel.strike.base"; a parameter of the talks has its own only).
+  std::string param_name(std::size_t p) const;
+  /// The slot of the parameter with this full name; throws std::out_of_range.
+  std::size_t param(std::string_view full_name) const;
+  /// A slot's value for display: in the issue's real units where it has one.
+  double shown(std::size_t p, double value) const;
+  const char* cause_name(Cause c) const { return catalog_.causes[c].c_str(); }
+  const char* event_name(EventKind e) const { return catalog_.events[e].name.c_str(); }
+  /// An event for people ("israel strikes").
+  std::string describe(const Event& e) const;
+
+  /// Draws the run's parameters: each from its own stream, keyed by its
+  /// name (a constant draws nothing).
   void draw(std::uint64_t seed, std::uint64_t point, std::uint64_t run, Draw& out) const;
 
   /// Plays one negotiation with the given parameters and streams.
@@ -161,16 +208,33 @@ class Negotiation {
   RunResult run(std::uint64_t seed, std::uint64_t point, std::uint64_t run,
                 Trace* trace = nullptr) const;
 
-  /// Real units of a normalised value on issue k.
+  /// Real units of a normalised value on issue k, and back.
   double to_real(std::size_t k, double x) const;
   double to_unit(std::size_t k, double value) const;
 
+  // For the mechanisms (mechanism.hpp).
+  const std::vector<std::size_t>& principals() const { return principals_; }
+  const std::vector<std::size_t>& spoilers() const { return spoilers_; }
+  const std::vector<std::size_t>& enforcers() const { return enforcers_; }
+  int mediator() const { return mediator_; }
+  const IssueVec& status_quo() const { return status_quo_; }
+  std::size_t stream_count() const { return stream_keys_.size(); }
+
  private:
+  friend class Setup;
+  friend struct RunStreams;
+  struct StreamKey {
+    Purpose purpose;
+    std::uint32_t substream;
+  };
+
   Scenario scenario_;
-  IssueVec status_quo_{};  ///< normalised
-  IssueMask interim_{};
-  bool has_interim_ = false;
-  std::vector<std::size_t> principals_, spoilers_, enforcers_, lobbyists_;
+  std::vector<std::unique_ptr<Mechanism>> mechanisms_;
+  Catalog catalog_;
+  std::vector<StreamKey> stream_keys_;
+  std::size_t state_bytes_ = 0;
+  IssueVec status_quo_{};
+  std::vector<std::size_t> principals_, spoilers_, enforcers_;
   int mediator_ = -1;
 };
 

@@ -23,23 +23,31 @@ namespace negsim {
 /// What a stream is used for. The values are part of the output format:
 /// changing one changes every result that depends on it.
 enum class Purpose : std::uint64_t {
-  params = 1,        ///< the run's parameter draws, one uniform per Param
+  /// The run's parameter draws: one stream per parameter, its substream the
+  /// hash of the parameter's full name (model.hpp, ParamInfo).
+  params = 1,
   text_noise = 2,    ///< the mediator's drafting error
   strike = 3,        ///< spoiler strikes and whether they end the talks
   snapback = 4,      ///< walk-outs provoked by a snapback
   domestic = 5,      ///< unrest and leadership changes
   ratification = 6,  ///< legislative votes
   walkout = 7,       ///< walk-outs at the reservation
+  /// The stream of a mechanism added after these, its substream the hash of
+  /// the mechanism's name (so adding one never moves another's numbers).
+  mechanism = 8,
 };
 
 /// One stream of uniform numbers: Philox4x64-10 keyed by the seed, with the
 /// counter (point, run, purpose + substream << 8, n). Copyable, no heap.
 class Rng {
  public:
-  /// `substream` splits a purpose further (the parameter draws of each agent
-  /// have their own, so adding a field to one agent leaves the others' alone).
+  /// `substream` splits a purpose further (each parameter has its own, so
+  /// adding a field to one agent leaves the others' alone).
   Rng(std::uint64_t seed, std::uint64_t point, std::uint64_t run, Purpose purpose,
       std::uint32_t substream = 0);
+
+  /// A stream of seed 0, point 0, run 0 (a placeholder to assign over).
+  Rng() : Rng(0, 0, 0, Purpose::params) {}
 
   /// The next 64 random bits.
   std::uint64_t next_u64();

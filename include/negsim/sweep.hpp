@@ -144,8 +144,8 @@ void check_points(const SweepOptions& options, const Design& design,
                   const std::vector<std::size_t>& points);
 
 /// Called when a point finishes: its index, its values and its aggregates.
-using PointDone =
-    std::function<void(std::size_t point, const Scenario& scenario, const Tally& tally)>;
+using PointDone = std::function<void(std::size_t point, const model::Negotiation& negotiation,
+                                     const Tally& tally)>;
 
 /// Runs the shard's points that are not in `done`, in order. Point p's runs
 /// are keyed (seed, p, run), so its result does not depend on the shard,

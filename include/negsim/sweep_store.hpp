@@ -14,7 +14,10 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include "negsim/model.hpp"
 
 struct sqlite3;
 
@@ -34,9 +37,10 @@ struct PointRecord {
   std::uint64_t point = 0;
   std::vector<double> values;  ///< the swept parameters' values (NaN: as in the scenario)
   std::uint64_t runs = 0;
-  std::array<std::uint64_t, 4> outcomes{};  ///< full, interim, breakdown, no agreement
-  std::array<std::uint64_t, 3> causes{};    ///< strike, walkout, snapback
-  std::string summary;                      ///< the point's aggregates as JSON
+  std::array<std::uint64_t, model::kOutcomes> outcomes{};  ///< in the order of kOutcomeNames
+  /// Breakdowns by cause (name, count), in the order of the Catalog's causes.
+  std::vector<std::pair<std::string, std::uint64_t>> causes;
+  std::string summary;  ///< the point's aggregates as JSON
   bool operator==(const PointRecord&) const = default;
 };
 

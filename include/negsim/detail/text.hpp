@@ -11,6 +11,13 @@ namespace negsim::detail {
 /// Shortest text that reads back to exactly `x` ("0.1", "60", "1e-09", "inf").
 std::string format_number(double x);
 
+/// `x` with `decimals` digits after the point; a value that rounds to zero
+/// prints as 0, never as "-0.000".
+std::string fixed(double x, int decimals);
+
+/// Four significant digits, for a value in real units ("3.67", "812", "45.1").
+std::string short_number(double x);
+
 /// Edit distance between two names (insertions, deletions, substitutions and
 /// swaps of adjacent letters each count one).
 std::size_t edit_distance(std::string_view a, std::string_view b);

@@ -1,0 +1,26 @@
+// The agents' drawn preferences: capability, risk, ideals, saliences, reservations, trust and red
+// lines (docs/MODEL.md, mechanism "agents").
+#pragma once
+
+#include <array>
+#include <vector>
+
+#include "negsim/mechanism.hpp"
+
+namespace negsim::model {
+
+class Agents final : public Mechanism {
+ public:
+  const char* name() const override { return "agents"; }
+  void declare(Setup& setup) override;
+  void start(Run& run) const override;
+
+ private:
+  struct Own {
+    ParamId capability = kNoParam, risk = kNoParam, reservation = kNoParam, trust = kNoParam;
+    std::array<ParamId, kMaxIssues> ideal{}, salience{}, red_lo{}, red_hi{};
+  };
+  std::vector<Own> own_;  ///< per agent
+};
+
+}  // namespace negsim::model

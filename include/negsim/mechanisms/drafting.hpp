@@ -1,0 +1,34 @@
+// The mediator's texts: weighted Nash bargaining solution or compromise model, with a drafting
+// error (docs/MODEL.md, mechanism "drafting").
+#pragma once
+
+#include <array>
+#include <vector>
+
+#include "negsim/mechanism.hpp"
+
+namespace negsim::model {
+
+class Drafting final : public Mechanism {
+ public:
+  const char* name() const override { return "drafting"; }
+  void declare(Setup& setup) override;
+  void start(Run& run) const override;
+  void step(Run& run) const override;
+
+ private:
+  struct State {
+    std::array<double, kMaxAgents> weight;  ///< per principal (in principal order): Nash weight
+    IssueVec full_clean, interim_clean;     ///< texts before the drafting error: the warm start
+    bool have_texts;
+    double noise_sd;
+    double bias_amount;
+  };
+  std::size_t state_ = 0;
+  ParamId skill_ = kNoParam, bias_amount_ = kNoParam, text_noise_ = kNoParam;
+  int bias_toward_ = -1;
+  StreamId stream_ = 0;
+  FieldId full_text_ = 0, interim_text_ = 0, no_zone_ = 0;
+};
+
+}  // namespace negsim::model

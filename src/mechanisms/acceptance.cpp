@@ -1,0 +1,80 @@
+#include "negsim/mechanisms/acceptance.hpp"
+
+#include <algorithm>
+
+namespace negsim::model {
+namespace {
+
+/// Red lines bind what a text settles, not the issues it leaves open.
+bool respects_red_lines(const Talks& t, std::size_t i, const IssueVec& x,
+                        const IssueMask& settles) {
+  for (std::size_t k = 0; k < t.n_issues; ++k) {
+    if (settles[k] && (x[k] < t.red_lo[i][k] || x[k] > t.red_hi[i][k])) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+void Acceptance::declare(Setup& setup) {
+  const bool interim = !setup.scenario().deals.interim.empty();
+  aspiration_ = setup.field("aspiration", "aspiration");
+  reservation_ = setup.field("reservation", "reservation", FieldKind::number, 2);
+  trust_ = setup.field("trust", "trust", FieldKind::number, 2);
+  pressure_ = setup.field("pressure", "pressure", FieldKind::number, 2);
+  value_full_ = setup.field("value_full", "value of the full text");
+  accepts_full_ = setup.field("accepts_full", "accepts full", FieldKind::flag);
+  if (interim) {
+    value_interim_ = setup.field("value_interim", "value of the interim text");
+    accepts_interim_ = setup.field("accepts_interim", "accepts interim", FieldKind::flag);
+  }
+  progress_ = setup.field("progress", "progress", FieldKind::number, 2);
+}
+
+void Acceptance::step(Run& run) const {
+  Talks& t = run.talks;
+  const Negotiation& neg = run.negotiation();
+  const std::size_t n = t.n_issues;
+  t.all_full = true;
+  t.all_interim = t.has_interim;
+  double progress_full = 0, progress_interim = 0;
+  for (std::size_t i : neg.principals()) {
+    // How close a text is to what the principal holds out for (1 when it
+    // would accept); an aspiration of 0 is met by anything.
+    auto closeness = [&](double value) {
+      return t.aspiration[i] > 0 ? std::clamp(value / t.aspiration[i], 0.0, 1.0) : 1.0;
+    };
+    t.value_full[i] = perceived_value(t.prefs(i), t.trust[i], t.full_text, neg.status_quo(), n);
+    t.accepts_full[i] =
+        respects_red_lines(t, i, t.full_text, t.full.settles) && t.value_full[i] >= t.aspiration[i];
+    t.all_full &= t.accepts_full[i];
+    progress_full += closeness(t.value_full[i]);
+    t.value_interim[i] = 0;
+    t.accepts_interim[i] = false;
+    if (t.has_interim) {
+      t.value_interim[i] =
+          perceived_value(t.prefs(i), t.trust[i], t.interim_text, neg.status_quo(), n);
+      t.accepts_interim[i] = respects_red_lines(t, i, t.interim_text, t.interim.settles) &&
+                             t.value_interim[i] >= t.aspiration[i];
+      t.all_interim &= t.accepts_interim[i];
+      progress_interim += closeness(t.value_interim[i]);
+    }
+  }
+  const double principals = static_cast<double>(neg.principals().size());
+  t.progress = std::max(progress_full, progress_interim) / principals;
+  if (!run.tracing()) return;
+  for (std::size_t i : neg.principals()) {
+    const int a = static_cast<int>(i);
+    run.trace(aspiration_, a, t.aspiration[i]);
+    run.trace(reservation_, a, t.reservation[i]);
+    run.trace(trust_, a, t.trust[i]);
+    run.trace(pressure_, a, t.pressure[i]);
+    run.trace(value_full_, a, t.value_full[i]);
+    if (t.has_interim) run.trace(value_interim_, a, t.value_interim[i]);
+    run.trace(accepts_full_, a, t.accepts_full[i]);
+    if (t.has_interim) run.trace(accepts_interim_, a, t.accepts_interim[i]);
+  }
+  run.trace(progress_, -1, t.progress);
+}
+
+}  // namespace negsim::model

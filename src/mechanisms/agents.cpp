@@ -1,0 +1,65 @@
+#include "negsim/mechanisms/agents.hpp"
+
+namespace negsim::model {
+
+void Agents::declare(Setup& setup) {
+  const Scenario& s = setup.scenario();
+  own_.assign(s.agents.size(), Own{});
+  for (std::size_t a = 0; a < s.agents.size(); ++a) {
+    const Agent& agent = s.agents[a];
+    Own& o = own_[a];
+    o.ideal.fill(kNoParam);
+    o.salience.fill(kNoParam);
+    o.red_lo.fill(kNoParam);
+    o.red_hi.fill(kNoParam);
+    if (agent.role == Role::mediator) continue;  // a mediator drafts; it has no stake
+    const int i = static_cast<int>(a);
+    o.capability = setup.param(i, "capability", agent.capability);
+    o.risk = setup.param(i, "risk", agent.risk);
+    if (agent.role == Role::principal) {
+      o.reservation = setup.param(i, "reservation", agent.reservation);
+      o.trust = setup.param(i, "trust", agent.trust);
+    }
+    for (std::size_t k = 0; k < s.issues.size(); ++k) {
+      const int issue = static_cast<int>(k);
+      // No ideal on an issue: no position there, and no weight.
+      if (!agent.ideal[k]) continue;
+      o.ideal[k] = setup.param(i, "ideal." + s.issues[k].name, *agent.ideal[k], issue);
+      o.salience[k] = setup.param(i, "salience." + s.issues[k].name, agent.salience[k]);
+    }
+    if (agent.role != Role::principal) continue;
+    for (std::size_t k = 0; k < s.issues.size(); ++k) {
+      const RedLine& line = agent.red_lines[k];
+      const std::string at = "red_lines." + s.issues[k].name;
+      if (line.min) o.red_lo[k] = setup.param(i, at + ".min", *line.min, static_cast<int>(k));
+      if (line.max) o.red_hi[k] = setup.param(i, at + ".max", *line.max, static_cast<int>(k));
+    }
+  }
+}
+
+void Agents::start(Run& run) const {
+  Talks& t = run.talks;
+  for (std::size_t a = 0; a < t.n_agents; ++a) {
+    const Own& o = own_[a];
+    t.capability[a] = run.param_or(o.capability, 0);
+    t.risk[a] = run.param_or(o.risk, 1);
+    t.reservation[a] = run.param_or(o.reservation, 0);
+    t.trust[a] = run.param_or(o.trust, 0);
+    t.pressure[a] = 0;
+    t.aspiration[a] = 1.0;  // aspirations start at the best imaginable text
+    double total = 0;
+    for (std::size_t k = 0; k < t.n_issues; ++k) {
+      t.base[a][k] = run.param_or(o.ideal[k], 0);
+      t.salience[a][k] = o.ideal[k] == kNoParam ? 0 : run.param(o.salience[k]);
+      total += t.salience[a][k];
+      t.red_lo[a][k] = run.param_or(o.red_lo[k], 0.0);
+      t.red_hi[a][k] = run.param_or(o.red_hi[k], 1.0);
+    }
+    if (total > 0) {
+      for (std::size_t k = 0; k < t.n_issues; ++k) t.salience[a][k] /= total;
+    }
+    t.position[a] = t.base[a];
+  }
+}
+
+}  // namespace negsim::model

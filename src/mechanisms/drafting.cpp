@@ -1,0 +1,120 @@
+#include "negsim/mechanisms/drafting.hpp"
+
+#include <algorithm>
+#include <span>
+
+namespace negsim::model {
+
+void Drafting::declare(Setup& setup) {
+  const Scenario& s = setup.scenario();
+  const int m = setup.negotiation().mediator();
+  if (m >= 0) {
+    const Agent& mediator = s.agents[static_cast<std::size_t>(m)];
+    skill_ = setup.param(m, "skill", mediator.skill);
+    if (mediator.bias) {
+      bias_amount_ = setup.param(m, "bias.amount", mediator.bias->amount);
+      bias_toward_ = static_cast<int>(mediator.bias->toward.index);
+    }
+  }
+  text_noise_ = setup.param(-1, "protocol.text_noise", s.protocol.text_noise);
+  stream_ = setup.stream(Purpose::text_noise);
+  state_ = setup.state<State>();
+  full_text_ = setup.field("full_text", "full text", FieldKind::issue_value);
+  if (!s.deals.interim.empty()) {
+    interim_text_ = setup.field("interim_text", "interim text", FieldKind::issue_value);
+  }
+  no_zone_ = setup.field("no_zone", "no zone of agreement (red lines do not overlap)",
+                         FieldKind::issue_flag);
+}
+
+void Drafting::start(Run& run) const {
+  Talks& t = run.talks;
+  const Negotiation& neg = run.negotiation();
+  const std::size_t n = t.n_issues;
+  // The text spaces: the box cut by the principals' red lines.
+  t.full.n = t.interim.n = n;
+  for (std::size_t k = 0; k < n; ++k) {
+    t.full.lo[k] = 0;
+    t.full.hi[k] = 1;
+    for (std::size_t i : neg.principals()) {
+      t.full.lo[k] = std::max(t.full.lo[k], t.red_lo[i][k]);
+      t.full.hi[k] = std::min(t.full.hi[k], t.red_hi[i][k]);
+    }
+    t.full.settles[k] = true;
+    t.full.fixed[k] = neg.status_quo()[k];
+  }
+  t.interim.lo = t.full.lo;
+  t.interim.hi = t.full.hi;
+  t.interim.fixed = neg.status_quo();
+  t.interim.settles = IssueMask{};
+  for (const Ref& r : run.scenario().deals.interim) t.interim.settles[r.index] = true;
+  t.has_interim = !run.scenario().deals.interim.empty();
+  t.full_text = t.interim_text = neg.status_quo();
+
+  // The mediator's weights: capability, tilted by its bias (Kydd 2003).
+  State& st = run.state<State>(state_);
+  st = State{};
+  st.bias_amount = run.param_or(bias_amount_, 0);
+  st.noise_sd = run.param(text_noise_) * (1 - run.param_or(skill_, 0));
+  double total = 0;
+  for (std::size_t i : neg.principals()) total += t.capability[i];
+  const auto& principals = neg.principals();
+  for (std::size_t p = 0; p < principals.size(); ++p) {
+    const std::size_t i = principals[p];
+    double w = total > 0 ? t.capability[i] / total : 1.0;
+    if (static_cast<int>(i) == bias_toward_) w *= 1 + st.bias_amount;
+    st.weight[p] = w;
+  }
+  st.full_clean = st.interim_clean = neg.status_quo();
+  st.have_texts = false;
+}
+
+void Drafting::step(Run& run) const {
+  Talks& t = run.talks;
+  State& st = run.state<State>(state_);
+  const Negotiation& neg = run.negotiation();
+  std::array<Voice, kMaxAgents> voices{};
+  std::size_t n_voices = 0;
+  for (std::size_t a = 0; a < t.n_agents; ++a) {
+    if (run.scenario().agents[a].role == Role::mediator) continue;
+    // The mediator's bias tilts the favoured principal's voice too.
+    const double tilt = static_cast<int>(a) == bias_toward_ ? 1 + st.bias_amount : 1.0;
+    voices[n_voices++] = Voice{&t.position[a], &t.salience[a], t.capability[a] * tilt};
+  }
+  std::array<Party, kMaxAgents> parties{};
+  const auto& principals = neg.principals();
+  for (std::size_t p = 0; p < principals.size(); ++p) {
+    const std::size_t i = principals[p];
+    parties[p] = Party{t.prefs(i), st.weight[p], t.reservation[i]};
+  }
+  const std::span<const Voice> voice_span(voices.data(), n_voices);
+  const std::span<const Party> party_span(parties.data(), principals.size());
+  Rng& noise = run.stream(stream_);
+  auto draft = [&](const TextSpace& space, IssueVec& clean, IssueVec& text) {
+    const IssueVec start = compromise_text(voice_span, space);
+    if (run.scenario().protocol.rule == TextRule::nash) {
+      clean = nash_text(party_span, space, start, st.have_texts ? &clean : nullptr).text;
+    } else {
+      clean = start;
+    }
+    text = clean;
+    if (st.noise_sd > 0) {
+      for (std::size_t k = 0; k < t.n_issues; ++k) {
+        if (space.settles[k]) text[k] += st.noise_sd * noise.normal();
+      }
+      space.project(text);
+    }
+  };
+  draft(t.full, st.full_clean, t.full_text);
+  if (t.has_interim) draft(t.interim, st.interim_clean, t.interim_text);
+  st.have_texts = true;
+  if (run.tracing()) {
+    run.trace_issues(full_text_, -1, t.full_text);
+    if (t.has_interim) run.trace_issues(interim_text_, -1, t.interim_text, &t.interim.settles);
+    IssueMask no_zone{};
+    for (std::size_t k = 0; k < t.n_issues; ++k) no_zone[k] = !t.full.has_zone(k);
+    run.trace_issue_flags(no_zone_, -1, no_zone);
+  }
+}
+
+}  // namespace negsim::model

@@ -1,0 +1,190 @@
+// The architecture's promise: a mechanism is one class, added with one line,
+// and adding it moves no other mechanism's numbers. Proved with a toy
+// mechanism defined here, outside the library.
+#include "negsim/mechanism.hpp"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "negsim/mechanisms/standard.hpp"
+#include "negsim/outputs.hpp"
+#include "negsim/scenario_yaml.hpp"
+#include "negsim/trace.hpp"
+#include "test_util.hpp"
+
+namespace negsim::model {
+namespace {
+
+/// Fatigue: each round the talks may collapse from exhaustion, with a
+/// hazard growing with the rounds played. Its parameter is drawn from its
+/// own distribution; it has its own stream, event, cause, trace field and
+/// per-run state.
+class Fatigue final : public Mechanism {
+ public:
+  const char* name() const override { return "fatigue"; }
+  void declare(Setup& setup) override {
+    rate_ = setup.param(-1, "fatigue.rate", rate_source_);
+    stream_ = setup.stream();
+    cause_ = setup.cause("fatigue");
+    event_ = setup.event("exhaustion", "the talks collapse from exhaustion", cause_);
+    field_ = setup.field("fatigue_hazard", "fatigue hazard", FieldKind::number, 4);
+    state_ = setup.state<State>();
+  }
+  void start(Run& run) const override {
+    run.state<State>(state_) = State{0};
+    // A probe of what the earlier mechanisms set up: saliences sum to 1.
+    for (std::size_t i : run.negotiation().principals()) {
+      double total = 0;
+      for (std::size_t k = 0; k < run.talks.n_issues; ++k) total += run.talks.salience[i][k];
+      salience_totals.push_back(total);
+    }
+  }
+  void step(Run& run) const override {
+    State& st = run.state<State>(state_);
+    ++st.rounds;
+    const double hazard = run.param(rate_) * st.rounds / run.scenario().rounds.horizon;
+    run.trace(field_, -1, hazard);
+    if (run.stream(stream_).bernoulli(hazard)) {
+      run.record(event_, -1);
+      run.end(Outcome::breakdown, cause_, -1);
+    }
+  }
+
+  mutable std::vector<double> salience_totals;  // for the probe (one thread)
+
+ private:
+  struct State {
+    int rounds;
+  };
+  Param rate_source_ = Param::of(Uniform{0.05, 0.4});
+  ParamId rate_ = kNoParam;
+  StreamId stream_ = 0;
+  Cause cause_ = 0;
+  EventKind event_ = 0;
+  FieldId field_ = 0;
+  std::size_t state_ = 0;
+};
+
+Scenario talks() { return load_scenario(test::kDataDir + "/good/talks.yaml"); }
+
+/// The standard mechanisms and the toy: the one line that adds it.
+std::vector<std::unique_ptr<Mechanism>> with_fatigue(Fatigue** toy = nullptr) {
+  auto m = standard_mechanisms();
+  m.push_back(std::make_unique<Fatigue>());
+  if (toy) *toy = static_cast<Fatigue*>(m.back().get());
+  return m;
+}
+
+TEST(Mechanism, AToyMechanismJoinsEveryTableByDeclaringItself) {
+  const Scenario s = talks();
+  const Negotiation negotiation(s, with_fatigue());
+  const Catalog& c = negotiation.catalog();
+  EXPECT_EQ(c.mechanisms.back(), "fatigue");
+  EXPECT_EQ(c.causes[c.cause("fatigue")], "fatigue");
+  EXPECT_EQ(c.events[c.event("exhaustion")].ends, c.cause("fatigue"));
+  EXPECT_NO_THROW(negotiation.param("fatigue.rate"));
+  EXPECT_NO_THROW(c.field("fatigue_hazard"));
+
+  // It ends some runs, and each of those carries its event.
+  int ended = 0;
+  for (std::uint64_t r = 0; r < 500; ++r) {
+    const RunResult res = negotiation.run(s.seed, 0, r);
+    if (res.cause != c.cause("fatigue")) continue;
+    ++ended;
+    EXPECT_EQ(res.event_counts[c.event("exhaustion")], 1);
+    EXPECT_EQ(res.outcome, Outcome::breakdown);
+  }
+  EXPECT_GT(ended, 50);
+  EXPECT_LT(ended, 450);
+}
+
+TEST(Mechanism, AddingOneMovesNoOtherNumber) {
+  // Every standard parameter draws the same value, and every run the toy
+  // does not end is the very run of the standard model.
+  const Scenario s = talks();
+  const Negotiation standard(s), toy(s, with_fatigue());
+  Draw a, b;
+  standard.draw(s.seed, 0, 7, a);
+  toy.draw(s.seed, 0, 7, b);
+  ASSERT_EQ(b.values.size(), a.values.size() + 1);
+  for (std::size_t p = 0; p < a.values.size(); ++p) {
+    EXPECT_EQ(a.values[p], b.values[toy.param(standard.param_name(p))]) << standard.param_name(p);
+  }
+  int same = 0;
+  for (std::uint64_t r = 0; r < 300; ++r) {
+    const RunResult x = standard.run(s.seed, 0, r), y = toy.run(s.seed, 0, r);
+    if (y.cause == toy.catalog().cause("fatigue")) continue;
+    EXPECT_EQ(x.outcome, y.outcome) << r;
+    EXPECT_EQ(x.round, y.round) << r;
+    EXPECT_EQ(x.terms, y.terms) << r;
+    EXPECT_EQ(x.utility, y.utility) << r;
+    ++same;
+  }
+  EXPECT_GT(same, 50);
+}
+
+TEST(Mechanism, ItsFieldsReachTheTracesAndItsNamesTheSummary) {
+  const Scenario s = talks();
+  const Negotiation negotiation(s, with_fatigue());
+  const TracedRun t = trace_run(negotiation, s.seed, 2);
+  std::ostringstream text, json;
+  write_trace_text(text, t);
+  write_trace_json(json, t);
+  EXPECT_NE(text.str().find("fatigue hazard 0."), std::string::npos);
+  EXPECT_NE(text.str().find("the talks: "), std::string::npos);
+  EXPECT_NE(text.str().find("fatigue.rate "), std::string::npos);
+  const auto j = nlohmann::json::parse(json.str());
+  EXPECT_TRUE(j["rounds"][0]["fatigue_hazard"].is_number());
+  EXPECT_TRUE(j["draws"]["talks"]["fatigue.rate"].is_number());
+
+  EngineOptions options;
+  options.seed = s.seed;
+  options.runs = 400;
+  const Tally tally = simulate(negotiation, options).tally;
+  const auto summary = nlohmann::json::parse(summary_json(negotiation, tally, Provenance{}));
+  EXPECT_EQ(summary["breakdown_causes"]["fatigue"]["count"],
+            tally.causes[negotiation.catalog().cause("fatigue")]);
+  EXPECT_EQ(summary["events"]["exhaustion"]["total"],
+            summary["breakdown_causes"]["fatigue"]["count"]);
+  EXPECT_NE(runs_csv_header(negotiation).find(",fatigue.rate,"), std::string::npos);
+}
+
+TEST(Mechanism, StartsAfterTheMechanismsBeforeIt) {
+  // The toy's start() sees the agents' normalised saliences.
+  Fatigue* toy = nullptr;
+  const Scenario s = talks();
+  const Negotiation negotiation(s, with_fatigue(&toy));
+  negotiation.run(s.seed, 0, 0);
+  ASSERT_EQ(toy->salience_totals.size(), negotiation.principals().size());
+  for (double total : toy->salience_totals) EXPECT_NEAR(total, 1.0, 1e-12);
+}
+
+TEST(Mechanism, NamesAndStreamsAreNotShared) {
+  const Scenario s = talks();
+  auto twice = with_fatigue();
+  twice.push_back(std::make_unique<Fatigue>());
+  EXPECT_THROW(Negotiation(s, std::move(twice)), std::logic_error);
+}
+
+TEST(Mechanism, WalkoutsAreCountedUnderTheCauseTheyBring) {
+  // Every breakdown event names the cause it brings, so the events table and
+  // the causes table agree (a snapback walk-out is its own event, counted
+  // under the snapback cause; a walk-out at the reservation under walkout).
+  const Scenario s = load_scenario(test::kSourceDir + "/scenarios/snapback.yaml");
+  const Negotiation negotiation(s);
+  EngineOptions options;
+  options.seed = s.seed;
+  options.runs = 3000;
+  const Tally t = simulate(negotiation, options).tally;
+  const Catalog& c = negotiation.catalog();
+  for (std::size_t e = 0; e < c.events.size(); ++e) {
+    if (c.events[e].ends == kNoCause) continue;
+    EXPECT_EQ(t.events[e], t.causes[c.events[e].ends]) << c.events[e].name;
+  }
+  EXPECT_GT(t.causes[c.cause("snapback")], 0u);
+}
+
+}  // namespace
+}  // namespace negsim::model
