@@ -14,16 +14,6 @@ namespace {
 /// Per-run state of all mechanisms together, on the stack of play().
 constexpr std::size_t kStateBytes = 4096;
 
-/// FNV-1a, 32 bits: the substream of a name (Fowler, Noll & Vo).
-std::uint32_t fnv1a(std::string_view s) {
-  std::uint32_t h = 2166136261u;
-  for (const char c : s) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 16777619u;
-  }
-  return h;
-}
-
 template <class T>
 std::size_t index_named(const std::vector<T>& table, std::string_view name, const char* what,
                         std::string_view (*key)(const T&)) {
@@ -72,12 +62,12 @@ ParamId Setup::param(int agent, std::string name, const Param& source, int issue
   // parameter's draw never depends on which others exist. Two names that
   // hash alike are parted deterministically (by rehashing with a suffix).
   const std::string full = negotiation_.param_name(p);
-  std::uint32_t sub = fnv1a(full);
+  std::uint32_t sub = substream_of(full);
   for (int salt = 1;; ++salt) {
     bool taken = false;
     for (std::size_t q = 0; q < p; ++q) taken |= c.params[q].substream == sub;
     if (!taken) break;
-    sub = fnv1a(full + "#" + std::to_string(salt));
+    sub = substream_of(full + "#" + std::to_string(salt));
   }
   c.params[p].substream = sub;
   return static_cast<ParamId>(p);
@@ -106,8 +96,9 @@ Cause Setup::cause(std::string name) {
 StreamId Setup::stream(Purpose purpose) {
   auto& keys = negotiation_.stream_keys_;
   if (keys.size() >= RunStreams::kMaxStreams) throw std::length_error("too many random streams");
-  const std::uint32_t substream =
-      purpose == Purpose::mechanism ? fnv1a(negotiation_.catalog_.mechanisms[mechanism_]) : 0;
+  const std::uint32_t substream = purpose == Purpose::mechanism
+                                      ? substream_of(negotiation_.catalog_.mechanisms[mechanism_])
+                                      : 0;
   for (const auto& k : keys) {
     if (k.purpose == purpose && k.substream == substream) {
       throw std::logic_error(std::string("two mechanisms share a random stream (") +

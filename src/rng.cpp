@@ -42,6 +42,15 @@ double Rng::uniform() {
 
 double Rng::normal() { return normal_quantile(uniform()); }
 
+std::uint32_t substream_of(std::string_view name) {
+  std::uint32_t h = 2166136261u;
+  for (const char c : name) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 16777619u;
+  }
+  return h;
+}
+
 double normal_quantile(double p) {
   // Wichura, M. J. (1988). Algorithm AS 241: The percentage points of the
   // normal distribution. Applied Statistics 37(3), 477-484. (PPND16)

@@ -66,7 +66,19 @@ TEST(Rng, KnownAnswersOfEachPurpose) {
       EXPECT_EQ(rng.next_u64(), c.first[i]) << "purpose " << static_cast<int>(c.purpose);
     }
   }
-  // A substream of the parameter draws (agent 1's), and the transforms.
+  // Names key the substreams of parameters and of later mechanisms:
+  // FNV-1a (its offset basis for the empty name), then the streams.
+  EXPECT_EQ(substream_of(""), 2166136261u);
+  EXPECT_EQ(substream_of("us.reservation"), 3212240073u);
+  EXPECT_EQ(substream_of("fatigue"), 2186877534u);
+  Rng mechanism(20250426, 3, 17, Purpose::mechanism, substream_of("fatigue"));
+  for (std::uint64_t expected :
+       {0xc8e8762566af5e82ULL, 0x70cda542d581ab17ULL, 0xcd4276997d9a6e1fULL}) {
+    EXPECT_EQ(mechanism.next_u64(), expected);
+  }
+  Rng parameter(20250426, 3, 17, Purpose::params, substream_of("us.reservation"));
+  EXPECT_EQ(parameter.uniform(), 0.00083125951779255969);
+  // A substream of the parameter draws, and the transforms.
   Rng agent(20250426, 3, 17, Purpose::params, 2);
   EXPECT_EQ(agent.next_u64(), 0xc9b9f722c6f5bfccULL);
   EXPECT_EQ(agent.uniform(), 0.17866351452670742);

@@ -15,6 +15,7 @@
 
 #include <array>
 #include <cstdint>
+#include <string_view>
 
 #include "negsim/scenario.hpp"
 
@@ -69,6 +70,10 @@ class Rng {
   Generator::ctr_type block_;
   unsigned used_ = 4;
 };
+
+/// The substream of a name (a parameter's full name, a mechanism's name):
+/// 32-bit FNV-1a of its bytes (Fowler, Noll & Vo). Part of the output format.
+std::uint32_t substream_of(std::string_view name);
 
 /// Inverse of the standard normal CDF (Wichura's AS 241, relative error
 /// below 1e-15). p must be in (0, 1).
