@@ -27,29 +27,16 @@ namespace negsim::detail {
 inline constexpr double kInf = std::numeric_limits<double>::infinity();
 
 /// "first defined at line 3", or the column when both are on one line.
-inline std::string first_defined(const SourceLoc& first, const SourceLoc& again) {
-  if (first.line == again.line) return "first defined at column " + std::to_string(first.column);
-  return "first defined at line " + std::to_string(first.line);
-}
+std::string first_defined(const SourceLoc& first, const SourceLoc& again);
 
 /// "a principal", "an enforcer".
-inline std::string with_article(std::string_view noun) {
-  const bool vowel =
-      !noun.empty() && std::string_view("aeiou").find(noun[0]) != std::string_view::npos;
-  return (vowel ? "an " : "a ") + std::string(noun);
-}
+std::string with_article(std::string_view noun);
 
 inline std::string join_path(const std::string& path, std::string_view key) {
   return path.empty() ? std::string(key) : path + "." + std::string(key);
 }
 
-inline std::string in_quotes(std::string_view s) {
-  // Appending, not `"\"" + std::string(s)`: GCC 12 warns falsely on the latter (bug 105651).
-  std::string out;
-  out.reserve(s.size() + 2);
-  out.append(1, '"').append(s).append(1, '"');
-  return out;
-}
+std::string in_quotes(std::string_view s);
 
 /// The values a number may take, for checks and for "expected ..." text.
 struct Range {
@@ -61,18 +48,7 @@ struct Range {
   Range(double lo_ = -kInf, double hi_ = kInf, bool integer_ = false, std::string unit_ = {})
       : lo(lo_), hi(hi_), integer(integer_), unit(std::move(unit_)) {}
 
-  std::string describe() const {
-    std::string what = integer ? "a whole number" : "a number";
-    if (lo > -kInf && hi < kInf) {
-      what += " in [" + format_number(lo) + ", " + format_number(hi) + "]";
-    } else if (lo > -kInf) {
-      what += " >= " + format_number(lo);
-    } else if (hi < kInf) {
-      what += " <= " + format_number(hi);
-    }
-    if (!unit.empty()) what += " (" + unit + ")";
-    return what;
-  }
+  std::string describe() const;
   bool contains(double x) const { return x >= lo && x <= hi; }
 };
 
@@ -82,36 +58,7 @@ inline const Range kAnyNumber{};
 
 /// Parses a plain YAML 1.2 number; nullopt when the text is not one.
 /// Infinities and NaN (".inf", ".nan") parse, so they can be rejected by name.
-inline std::optional<double> parse_number(std::string_view s) {
-  static const std::set<std::string_view> kPosInf{".inf",  ".Inf",  ".INF",
-                                                  "+.inf", "+.Inf", "+.INF"};
-  static const std::set<std::string_view> kNegInf{"-.inf", "-.Inf", "-.INF"};
-  static const std::set<std::string_view> kNan{".nan", ".NaN", ".NAN"};
-  if (kPosInf.count(s)) return kInf;
-  if (kNegInf.count(s)) return -kInf;
-  if (kNan.count(s)) return std::numeric_limits<double>::quiet_NaN();
-  if (s.empty()) return std::nullopt;
-  std::string_view body = s;
-  if (body.front() == '+') {
-    body.remove_prefix(1);
-    if (!body.empty() && body.front() == '-') return std::nullopt;  // "+-1" is not a number
-  }
-  // from_chars also takes "inf" and "nan", which YAML reads as strings.
-  if (body.empty() || !(std::isdigit(static_cast<unsigned char>(body.front())) ||
-                        body.front() == '.' || body.front() == '-')) {
-    return std::nullopt;
-  }
-  double x = 0;
-  auto [end, ec] = std::from_chars(body.data(), body.data() + body.size(), x);
-  if (end != body.data() + body.size()) return std::nullopt;
-  if (ec == std::errc::result_out_of_range) {
-    // Too large is infinite (and rejected as such); too small is zero.
-    const std::string text(body);
-    return std::strtod(text.c_str(), nullptr);
-  }
-  if (ec != std::errc()) return std::nullopt;
-  return x;
-}
+std::optional<double> parse_number(std::string_view s);
 
 /// Collects problems; every check reports and carries on.
 class Checker {
@@ -126,73 +73,15 @@ class Checker {
   std::size_t count() const { return diagnostics_.size(); }
   std::vector<Diagnostic>& diagnostics() { return diagnostics_; }
 
-  void wrong_type(const YNode& n, const std::string& path, const std::string& expected) {
-    if (n.is_null()) {
-      error(n, path, "missing value (expected " + expected + ")");
-    } else {
-      error(n, path, "wrong type (got " + describe(n) + ", expected " + expected + ")");
-    }
-  }
+  void wrong_type(const YNode& n, const std::string& path, const std::string& expected);
 
   std::optional<double> number(const YNode& n, const std::string& path,
-                               const Range& range = kAnyNumber) {
-    const std::string expected = range.describe();
-    if (!n.is_scalar() || n.quoted) {
-      wrong_type(n, path, expected);
-      return std::nullopt;
-    }
-    auto x = parse_number(n.scalar);
-    if (x && range.integer && n.round_whole && std::isfinite(*x)) x = std::round(*x);
-    if (!x) {
-      wrong_type(n, path, expected);
-      return std::nullopt;
-    }
-    if (!std::isfinite(*x)) {
-      error(n, path, "not a finite number (got " + n.scalar + ", expected " + expected + ")");
-      return std::nullopt;
-    }
-    if (range.integer && std::floor(*x) != *x) {
-      error(n, path, "not a whole number (got " + n.scalar + ", expected " + expected + ")");
-      return std::nullopt;
-    }
-    if (!range.contains(*x)) {
-      error(n, path, "out of range (got " + n.scalar + ", expected " + expected + ")");
-      return std::nullopt;
-    }
-    return x;
-  }
+                               const Range& range = kAnyNumber);
 
-  std::optional<std::string> string(const YNode& n, const std::string& path) {
-    if (!n.is_scalar()) {
-      wrong_type(n, path, "a string");
-      return std::nullopt;
-    }
-    if (const auto bad = invalid_utf8(n.scalar)) {
-      char byte[8];
-      std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(n.scalar[*bad]));
-      error(n, path,
-            "not valid UTF-8 text (got byte " + std::string(byte) + " at offset " +
-                std::to_string(*bad) + ", expected UTF-8)");
-      return std::nullopt;
-    }
-    return n.scalar;
-  }
+  std::optional<std::string> string(const YNode& n, const std::string& path);
 
   /// A name of an issue or agent: usable in paths and on the command line.
-  bool valid_name(const YNode& key, const std::string& path) {
-    const std::string& s = key.scalar;
-    const bool ok = key.is_scalar() && !s.empty() &&
-                    std::isalpha(static_cast<unsigned char>(s[0])) &&
-                    std::all_of(s.begin(), s.end(), [](char c) {
-                      return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
-                    });
-    if (!ok) {
-      error(key, path,
-            "invalid name (got " + describe(key) +
-                ", expected a letter followed by letters, digits, '_' or '-')");
-    }
-    return ok;
-  }
+  bool valid_name(const YNode& key, const std::string& path);
 
  private:
   std::vector<Diagnostic> diagnostics_;
@@ -205,32 +94,7 @@ class Fields {
   /// `suggest` narrows "did you mean" to the keys that apply here (an
   /// agent's role), when they are fewer than those merely recognised.
   Fields(Checker& c, const YNode& node, std::string path, std::vector<std::string> allowed,
-         const std::vector<std::string>* suggest = nullptr)
-      : checker_(c),
-        node_(node),
-        path_(std::move(path)),
-        allowed_(std::move(allowed)),
-        suggest_(suggest ? *suggest : allowed_) {
-    if (!node.is_map()) {
-      checker_.wrong_type(node, path_, "a mapping with keys " + list_keys());
-      return;
-    }
-    std::map<std::string, SourceLoc> seen;
-    for (const auto& [key, value] : node.entries) {
-      if (!key.is_scalar()) {
-        checker_.error(key, path_, "a key must be a plain name (got " + describe(key) + ")");
-        continue;
-      }
-      const std::string sub = join_path(path_, key.scalar);
-      if (auto [it, fresh] = seen.emplace(key.scalar, key.loc); !fresh) {
-        checker_.error(key, sub, "duplicate key (" + first_defined(it->second, key.loc) + ")");
-        continue;
-      }
-      if (std::find(allowed_.begin(), allowed_.end(), key.scalar) == allowed_.end()) {
-        if (auto near = unknown_key(key, sub)) suggested_.insert(*near);
-      }
-    }
-  }
+         const std::vector<std::string>* suggest = nullptr);
 
   bool is_map() const { return node_.is_map(); }
   const YNode& node() const { return node_; }
@@ -247,28 +111,10 @@ class Fields {
   }
 
   /// The value of a required key, or nullptr after reporting it missing.
-  const YNode* require(std::string_view key, const std::string& expected) {
-    const YNode* v = get(key);
-    // A misspelt key was reported with this one as its suggestion already.
-    if (!v && is_map() && !suggested_.count(std::string(key))) {
-      checker_.error(
-          node_, path_,
-          "missing required field \"" + std::string(key) + "\" (expected " + expected + ")");
-    }
-    return v;
-  }
+  const YNode* require(std::string_view key, const std::string& expected);
 
  private:
-  std::optional<std::string> unknown_key(const YNode& key, const std::string& sub) {
-    auto near = detail::closest_match(key.scalar, suggest_);
-    if (near) {
-      checker_.error(key, sub, "unknown key (did you mean \"" + *near + "\"?)");
-    } else {
-      checker_.error(key, sub,
-                     "unknown key (expected one of " + detail::join_alternatives(suggest_) + ")");
-    }
-    return near;
-  }
+  std::optional<std::string> unknown_key(const YNode& key, const std::string& sub);
   std::string list_keys() const { return detail::join_alternatives(allowed_); }
 
   Checker& checker_;
@@ -301,43 +147,9 @@ inline void for_each_named(Checker& c, const YNode& node, const std::string& pat
 }
 
 /// Reads a distribution's numeric arguments given as a list.
-inline std::optional<std::vector<double>> read_numbers(Checker& c, const YNode& n,
-                                                       const std::string& path, std::size_t count,
-                                                       const std::string& shape) {
-  if (!n.is_sequence() || (count > 0 && n.items.size() != count) || n.items.empty()) {
-    c.error(n, path,
-            "wrong shape (got " + describe(n) +
-                (n.is_sequence() ? " of " + std::to_string(n.items.size()) : "") + ", expected " +
-                shape + ")");
-    return std::nullopt;
-  }
-  std::vector<double> out;
-  bool ok = true;
-  for (std::size_t i = 0; i < n.items.size(); ++i) {
-    if (auto x = c.number(n.items[i], join_path(path, std::to_string(i)))) {
-      out.push_back(*x);
-    } else {
-      ok = false;
-    }
-  }
-  if (!ok) return std::nullopt;
-  return out;
-}
+std::optional<std::vector<double>> read_numbers(Checker& c, const YNode& n, const std::string& path,
+                                                std::size_t count, const std::string& shape);
 
-inline void sort_by_position(std::vector<Diagnostic>& diagnostics, const std::string& main_file) {
-  // The scenario's own file first, then the files it is based on, each in
-  // reading order; command-line values last.
-  auto rank = [&](const Diagnostic& d) {
-    return d.loc.line == 0 ? 2 : d.loc.file == main_file ? 0 : 1;
-  };
-  std::stable_sort(diagnostics.begin(), diagnostics.end(),
-                   [&](const Diagnostic& a, const Diagnostic& b) {
-                     if (rank(a) != rank(b)) return rank(a) < rank(b);
-                     if (rank(a) == 2) return false;  // overrides in command-line order
-                     if (a.loc.file != b.loc.file) return a.loc.file < b.loc.file;
-                     if (a.loc.line != b.loc.line) return a.loc.line < b.loc.line;
-                     return a.loc.column < b.loc.column;
-                   });
-}
+void sort_by_position(std::vector<Diagnostic>& diagnostics, const std::string& main_file);
 
 }  // namespace negsim::detail
