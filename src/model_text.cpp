@@ -14,6 +14,11 @@ constexpr double kClaimMargin = 0.05;  // utility left to every party when claim
 constexpr int kMaxNewtonIterations = 60;
 constexpr double kDecrementTolerance = 1e-12;
 constexpr double kStepTolerance = 1e-9;  // normalised units: far below any reported digit
+// Armijo's rule (Armijo 1966; Bertsekas 1982 for the projection arc): a step
+// is taken when it gains at least this share of what the gradient promises,
+constexpr double kArmijoShare = 1e-4;
+// halving it at most this many times (2^-30 of a full step: below any digit).
+constexpr int kMaxBacktracks = 30;
 
 using Vec = Eigen::Matrix<double, Eigen::Dynamic, 1, 0, static_cast<int>(kMaxIssues), 1>;
 using Mat = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, 0, static_cast<int>(kMaxIssues),
@@ -280,7 +285,7 @@ NashResult nash_text(std::span<const Party> parties, const TextSpace& space, con
     // Backtracking along the projection arc (Armijo).
     double alpha = 1;
     bool moved = false;
-    for (int back = 0; back < 30; ++back, alpha *= 0.5) {
+    for (int back = 0; back < kMaxBacktracks; ++back, alpha *= 0.5) {
       // Only the variables move, and each has a zone: clamping them is the
       // projection.
       IssueVec y = x;
@@ -294,7 +299,7 @@ NashResult nash_text(std::span<const Party> parties, const TextSpace& space, con
         gain += grad(j) * (y[k] - x[k]);
       }
       const double fy = objective(y);
-      if (fy >= fx + 1e-4 * gain && fy > -std::numeric_limits<double>::infinity()) {
+      if (fy >= fx + kArmijoShare * gain && fy > -std::numeric_limits<double>::infinity()) {
         double step = 0;
         for (int j = 0; j < m; ++j) {
           const std::size_t k = var[static_cast<std::size_t>(j)];

@@ -7,8 +7,8 @@ namespace negsim::model {
 
 void Walkout::declare(Setup& setup) {
   const Scenario& s = setup.scenario();
-  patience_ = setup.param(-1, "protocol.walkout_patience", s.protocol.walkout_patience, -1, true);
-  hazard_ = setup.param(-1, "protocol.walkout_hazard", s.protocol.walkout_hazard);
+  patience_ = setup.param(-1, "protocol.walkout.patience", s.protocol.walkout_patience, -1, true);
+  hazard_ = setup.param(-1, "protocol.walkout.hazard", s.protocol.walkout_hazard);
   stream_ = setup.stream(Purpose::walkout);
   cause_ = setup.cause("walkout");
   walkout_ = setup.event("walkout", "{agent} walks out", cause_);
