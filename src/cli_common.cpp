@@ -6,6 +6,7 @@
 #include <csignal>
 #include <filesystem>
 
+#include "negsim/mechanisms/standard.hpp"
 #include "negsim/version.hpp"
 
 namespace negsim::cli {
@@ -119,7 +120,7 @@ std::optional<Loaded> load_for_command(const po::variables_map& vm, const std::s
     options.limits.max_file_bytes = mb << 20;
   }
   try {
-    Loaded loaded{read_scenario_source(file, options.limits), {}};
+    Loaded loaded{read_scenario_source(file, options.limits, model::standard_extensions()), {}};
     loaded.scenario = load_scenario(loaded.source, options.overrides);
     return loaded;
   } catch (const ScenarioError& e) {

@@ -84,6 +84,17 @@ const char* to_string(RatificationFailure r) {
   return "?";
 }
 
+const Param* Scenario::extension(int agent, std::string_view block, std::string_view field) const {
+  const auto& blocks = agent < 0 ? extensions : agents[static_cast<std::size_t>(agent)].extensions;
+  for (const auto& [block_name, values] : blocks) {
+    if (block_name != block) continue;
+    for (const auto& [f, p] : values) {
+      if (f == field) return &p;
+    }
+  }
+  return nullptr;
+}
+
 std::optional<std::size_t> Scenario::issue_index(std::string_view wanted) const {
   for (std::size_t i = 0; i < issues.size(); ++i) {
     if (issues[i].name == wanted) return i;

@@ -234,14 +234,21 @@ void unknown_name(Checker& c, const YNode& key, const std::string& path,
 /// Everything needed while reading one scenario.
 class Loader {
  public:
-  explicit Loader(Checker& c) : c_(c) {}
+  Loader(Checker& c, const std::vector<ExtensionBlock>& extensions)
+      : c_(c), extensions_(extensions) {}
 
   Scenario read(const YNode& root) {
     Scenario s;
     s.loc = root.loc;
-    Fields top(c_, root, "",
-               {"negsim", "name", "description", "sources", "seed", "rounds", "protocol", "issues",
-                "agents", "deals", "events"});
+    std::vector<std::string> keys{"negsim",   "name",   "description", "sources", "seed",  "rounds",
+                                  "protocol", "issues", "agents",      "deals",   "events"};
+    // `mechanisms:` holds the blocks of the talks that mechanisms add; a
+    // build whose mechanisms add none does not know the key.
+    if (std::any_of(extensions_.begin(), extensions_.end(),
+                    [](const ExtensionBlock& b) { return b.roles.empty(); })) {
+      keys.push_back("mechanisms");
+    }
+    Fields top(c_, root, "", keys);
     if (!top.is_map()) return s;
 
     if (const YNode* v = top.require("negsim", "the format version, 1")) {
@@ -270,6 +277,24 @@ class Loader {
     if (agents) s.agents = read_agents(*agents, s);
     if (const YNode* v = top.get("deals")) read_deals(*v, s);
     if (const YNode* v = top.get("events")) read_events(*v, s.events);
+    if (const YNode* v = top.get("mechanisms"); v && keys.back() == "mechanisms") {
+      read_mechanisms(*v, s);
+    }
+    // A block of the talks the file leaves out takes its defaults, when every
+    // field has one (as `events:` does), so the resolved scenario shows it.
+    for (const ExtensionBlock& b : extensions_) {
+      if (!b.roles.empty() || std::any_of(s.extensions.begin(), s.extensions.end(),
+                                          [&](const auto& e) { return e.first == b.name; })) {
+        continue;
+      }
+      if (std::any_of(b.fields.begin(), b.fields.end(),
+                      [](const ExtensionField& f) { return !f.value; })) {
+        continue;
+      }
+      ExtensionValues defaults;
+      for (const ExtensionField& f : b.fields) defaults.emplace_back(f.name, Param(*f.value));
+      s.extensions.emplace_back(b.name, std::move(defaults));
+    }
     if (agents && agents->is_map()) check_cast(*agents);
     return s;
   }
@@ -481,10 +506,20 @@ class Loader {
     return kPrincipal;
   }
 
-  static std::string roles_using(const std::string& key) {
+  /// The keys an agent of this role reads: its role's own and the blocks
+  /// the mechanisms add for it.
+  std::vector<std::string> keys_of(Role role) const {
+    std::vector<std::string> keys = role_keys(role);
+    for (const ExtensionBlock& b : extensions_) {
+      if (std::find(b.roles.begin(), b.roles.end(), role) != b.roles.end()) keys.push_back(b.name);
+    }
+    return keys;
+  }
+
+  std::string roles_using(const std::string& key) const {
     std::vector<std::string> roles;
     for (Role r : {Role::principal, Role::spoiler, Role::enforcer, Role::mediator}) {
-      const auto& keys = role_keys(r);
+      const auto keys = keys_of(r);
       if (std::find(keys.begin(), keys.end(), key) != keys.end()) roles.push_back(to_string(r));
     }
     return detail::join_alternatives(roles);
@@ -503,11 +538,15 @@ class Loader {
       a.salience[k].loc = key.loc;
     }
     const std::optional<Role> written_role = peek_role(value);
-    Fields f(
-        c_, value, path,
-        {"role", "description", "capability", "risk", "reservation", "concession", "trust", "ideal",
-         "salience", "red_lines", "influence", "domestic", "strike", "snapback", "bias", "skill"},
-        written_role ? &role_keys(*written_role) : nullptr);
+    std::vector<std::string> known{"role",        "description", "capability", "risk",
+                                   "reservation", "concession",  "trust",      "ideal",
+                                   "salience",    "red_lines",   "influence",  "domestic",
+                                   "strike",      "snapback",    "bias",       "skill"};
+    for (const ExtensionBlock& b : extensions_) {
+      if (!b.roles.empty()) known.push_back(b.name);
+    }
+    const std::vector<std::string> suggest = written_role ? keys_of(*written_role) : known;
+    Fields f(c_, value, path, known, &suggest);
     if (!f.is_map()) return a;
 
     std::optional<Role> role;
@@ -527,7 +566,7 @@ class Loader {
     }
     if (!role) return a;
     a.role = *role;
-    const auto& allowed = role_keys(a.role);
+    const auto allowed = keys_of(a.role);
     for (const auto& [k, v] : value.entries) {
       if (!k.is_scalar() || std::find(allowed.begin(), allowed.end(), k.scalar) != allowed.end()) {
         continue;
@@ -596,7 +635,50 @@ class Loader {
       }
     }
     if (has("skill")) read_param_field(c_, f, "skill", kProbability, a.skill);
+    for (const ExtensionBlock& b : extensions_) {
+      if (b.roles.empty() || !has(b.name.c_str())) continue;
+      if (auto* v = f.get(b.name))
+        a.extensions.emplace_back(b.name, read_block(b, *v, f.sub(b.name)));
+    }
     return a;
+  }
+
+  /// An extension block's fields, checked against their declared ranges,
+  /// defaults filled in.
+  ExtensionValues read_block(const ExtensionBlock& block, const YNode& n, const std::string& path) {
+    std::vector<std::string> names;
+    for (const ExtensionField& field : block.fields) names.push_back(field.name);
+    Fields g(c_, n, path, names);
+    ExtensionValues out;
+    if (!g.is_map()) return out;
+    for (const ExtensionField& field : block.fields) {
+      Param p = field.value.value_or(0.0);
+      p.loc = n.loc;
+      const std::string expected = field.doc.empty() ? "a number" : field.doc;
+      if (!field.value && !g.require(field.name, expected)) continue;
+      read_param_field(c_, g, field.name, Range{field.min, field.max, field.whole}, p);
+      out.emplace_back(field.name, p);
+    }
+    return out;
+  }
+
+  /// `mechanisms:`: the blocks of the talks that mechanisms add.
+  void read_mechanisms(const YNode& n, Scenario& s) {
+    std::vector<std::string> names;
+    for (const ExtensionBlock& b : extensions_) {
+      if (b.roles.empty()) names.push_back(b.name);
+    }
+    for_each_named(c_, n, "mechanisms", "mechanism names to their fields",
+                   [&](const YNode& key, const YNode& value, const std::string& sub) {
+                     const auto it = std::find_if(extensions_.begin(), extensions_.end(),
+                                                  [&](const ExtensionBlock& b) {
+                                                    return b.roles.empty() && b.name == key.scalar;
+                                                  });
+                     if (it == extensions_.end()) {
+                       return unknown_name(c_, key, sub, names, "mechanism block");
+                     }
+                     s.extensions.emplace_back(key.scalar, read_block(*it, value, sub));
+                   });
   }
 
   void read_ideal(const YNode& n, const std::string& path, Agent& a, const Scenario& s) {
@@ -879,6 +961,7 @@ class Loader {
   }
 
   Checker& c_;
+  const std::vector<ExtensionBlock>& extensions_;
   std::set<std::string> valid_ranges_;
   std::vector<std::string> issue_names_;
   std::vector<std::string> agent_names_;
@@ -891,7 +974,7 @@ Scenario load_resolved(YNode root, const std::string& path, const LoadOptions& o
   for (const auto& o : options.overrides) {
     apply_override(root, o, options.limits, checker.diagnostics());
   }
-  Loader loader(checker);
+  Loader loader(checker, options.extensions);
   Scenario s = loader.read(root);
   if (!checker.ok()) {
     sort_by_position(checker.diagnostics(), path);
@@ -911,8 +994,10 @@ Scenario load_scenario(const std::string& path, const LoadOptions& options) {
   return load_tree(detail::parse_yaml_file(path, options.limits), path, options);
 }
 
-ScenarioSource read_scenario_source(const std::string& path, const detail::ParseLimits& limits) {
-  ScenarioSource source{path, detail::read_text_file(path, limits), {}, limits};
+ScenarioSource read_scenario_source(const std::string& path, const detail::ParseLimits& limits,
+                                    std::vector<ExtensionBlock> extensions) {
+  ScenarioSource source{
+      path, detail::read_text_file(path, limits), {}, limits, std::move(extensions)};
   YNode root = detail::parse_yaml_text(source.bytes, path, limits, true);
   if (root.is_null()) {
     throw ScenarioError(
@@ -924,7 +1009,8 @@ ScenarioSource read_scenario_source(const std::string& path, const detail::Parse
 }
 
 Scenario load_scenario(const ScenarioSource& source, const std::vector<Override>& overrides) {
-  return load_resolved(source.tree, source.path, LoadOptions{overrides, source.limits});
+  return load_resolved(source.tree, source.path,
+                       LoadOptions{overrides, source.limits, source.extensions});
 }
 
 Scenario load_scenario_text(std::string_view yaml, const std::string& origin,

@@ -49,6 +49,12 @@ Json param_json(const Param& p) {
       p.dist);
 }
 
+Json extension_json(const ExtensionValues& values) {
+  Json o = Json::object();
+  for (const auto& [field, p] : values) o[field] = param_json(p);
+  return o;
+}
+
 Json scenario_json(const Scenario& s) {
   Json j;
   j["negsim"] = s.version;
@@ -92,6 +98,7 @@ Json scenario_json(const Scenario& s) {
         o["bias"] = Json{{"toward", a.bias->toward.name}, {"amount", param_json(a.bias->amount)}};
       }
       o["skill"] = param_json(a.skill);
+      for (const auto& [block, values] : a.extensions) o[block] = extension_json(values);
       agents[a.name] = o;
       continue;
     }
@@ -147,6 +154,7 @@ Json scenario_json(const Scenario& s) {
                            {"progress_below", param_json(a.snapback->progress_below)},
                            {"target", a.snapback->target.name}};
     }
+    for (const auto& [block, values] : a.extensions) o[block] = extension_json(values);
     agents[a.name] = o;
   }
   j["agents"] = agents;
@@ -167,6 +175,11 @@ Json scenario_json(const Scenario& s) {
       {"ratification", Json{{"on_failure", to_string(e.ratification_failure)},
                             {"trust_shock", param_json(e.ratification_trust_shock)}}},
   };
+  if (!s.extensions.empty()) {
+    Json mechanisms = Json::object();
+    for (const auto& [block, values] : s.extensions) mechanisms[block] = extension_json(values);
+    j["mechanisms"] = mechanisms;
+  }
   return j;
 }
 

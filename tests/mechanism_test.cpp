@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -18,14 +20,29 @@ namespace negsim::model {
 namespace {
 
 /// Fatigue: each round the talks may collapse from exhaustion, with a
-/// hazard growing with the rounds played. Its parameter is drawn from its
-/// own distribution; it has its own stream, event, cause, trace field and
+/// hazard growing with the rounds played and lowered by the principals'
+/// stamina. It adds its own fields to the scenario format
+/// (`mechanisms.fatigue.rate`, `agents.NAME.stamina.resistance` for
+/// principals), and has its own stream, event, cause, trace field and
 /// per-run state.
 class Fatigue final : public Mechanism {
  public:
+  static std::vector<ExtensionBlock> extensions() {
+    return {ExtensionBlock{"fatigue", {}, {{"rate", 0, 1, false, 0.1, "a hazard in [0, 1]"}}, ""},
+            ExtensionBlock{"stamina",
+                           {Role::principal},
+                           {{"resistance", 0, 1, false, 0.0, "a share in [0, 1]"}},
+                           ""}};
+  }
   const char* name() const override { return "fatigue"; }
   void declare(Setup& setup) override {
-    rate_ = setup.param(-1, "fatigue.rate", rate_source_);
+    const Scenario& s = setup.scenario();
+    rate_ = setup.param(-1, "mechanisms.fatigue.rate", *s.extension(-1, "fatigue", "rate"));
+    for (std::size_t i : setup.negotiation().principals()) {
+      if (const Param* r = s.extension(static_cast<int>(i), "stamina", "resistance")) {
+        resistance_.push_back(setup.param(static_cast<int>(i), "stamina.resistance", *r));
+      }
+    }
     stream_ = setup.stream();
     cause_ = setup.cause("fatigue");
     event_ = setup.event("exhaustion", "the talks collapse from exhaustion", cause_);
@@ -44,7 +61,10 @@ class Fatigue final : public Mechanism {
   void step(Run& run) const override {
     State& st = run.state<State>(state_);
     ++st.rounds;
-    const double hazard = run.param(rate_) * st.rounds / run.scenario().rounds.horizon;
+    double resistance = 0;
+    for (ParamId r : resistance_) resistance = std::max(resistance, run.param(r));
+    const double hazard =
+        run.param(rate_) * (1 - resistance) * st.rounds / run.scenario().rounds.horizon;
     run.trace(field_, -1, hazard);
     if (run.stream(stream_).bernoulli(hazard)) {
       run.record(event_, -1);
@@ -58,8 +78,8 @@ class Fatigue final : public Mechanism {
   struct State {
     int rounds;
   };
-  Param rate_source_ = Param::of(Uniform{0.05, 0.4});
   ParamId rate_ = kNoParam;
+  std::vector<ParamId> resistance_;
   StreamId stream_ = 0;
   Cause cause_ = 0;
   EventKind event_ = 0;
@@ -67,12 +87,28 @@ class Fatigue final : public Mechanism {
   std::size_t state_ = 0;
 };
 
-Scenario talks() { return load_scenario(test::kDataDir + "/good/talks.yaml"); }
+/// The standard registration list and the toy: the one line that adds it.
+std::vector<MechanismEntry> entries() {
+  auto list = standard_entries();
+  list.push_back(mechanism_entry<Fatigue>());
+  return list;
+}
 
-/// The standard mechanisms and the toy: the one line that adds it.
+/// talks.yaml with the toy's fields, read with the toy's extensions.
+Scenario talks(
+    const std::string& fields = "mechanisms: {fatigue: {rate: {uniform: [0.05, 0.4]}}}\n",
+    std::vector<std::string> sets = {}) {
+  std::ifstream in(test::kDataDir + "/good/talks.yaml");
+  std::stringstream text;
+  text << in.rdbuf() << fields;
+  LoadOptions options;
+  options.extensions = extensions_of(entries());
+  for (const auto& s : sets) options.overrides.push_back(parse_override(s));
+  return load_scenario_text(text.str(), "talks.yaml", options);
+}
+
 std::vector<std::unique_ptr<Mechanism>> with_fatigue(Fatigue** toy = nullptr) {
-  auto m = standard_mechanisms();
-  m.push_back(std::make_unique<Fatigue>());
+  auto m = make_mechanisms(entries());
   if (toy) *toy = static_cast<Fatigue*>(m.back().get());
   return m;
 }
@@ -84,7 +120,7 @@ TEST(Mechanism, AToyMechanismJoinsEveryTableByDeclaringItself) {
   EXPECT_EQ(c.mechanisms.back(), "fatigue");
   EXPECT_EQ(c.causes[c.cause("fatigue")], "fatigue");
   EXPECT_EQ(c.events[c.event("exhaustion")].ends, c.cause("fatigue"));
-  EXPECT_NO_THROW(negotiation.param("fatigue.rate"));
+  EXPECT_NO_THROW(negotiation.param("mechanisms.fatigue.rate"));
   EXPECT_NO_THROW(c.field("fatigue_hazard"));
 
   // It ends some runs, and each of those carries its event.
@@ -134,10 +170,10 @@ TEST(Mechanism, ItsFieldsReachTheTracesAndItsNamesTheSummary) {
   write_trace_json(json, t);
   EXPECT_NE(text.str().find("fatigue hazard 0."), std::string::npos);
   EXPECT_NE(text.str().find("the talks: "), std::string::npos);
-  EXPECT_NE(text.str().find("fatigue.rate "), std::string::npos);
+  EXPECT_NE(text.str().find("mechanisms.fatigue.rate "), std::string::npos);
   const auto j = nlohmann::json::parse(json.str());
   EXPECT_TRUE(j["rounds"][0]["fatigue_hazard"].is_number());
-  EXPECT_TRUE(j["draws"]["talks"]["fatigue.rate"].is_number());
+  EXPECT_TRUE(j["draws"]["talks"]["mechanisms.fatigue.rate"].is_number());
 
   EngineOptions options;
   options.seed = s.seed;
@@ -148,7 +184,7 @@ TEST(Mechanism, ItsFieldsReachTheTracesAndItsNamesTheSummary) {
             tally.causes[negotiation.catalog().cause("fatigue")]);
   EXPECT_EQ(summary["events"]["exhaustion"]["total"],
             summary["breakdown_causes"]["fatigue"]["count"]);
-  EXPECT_NE(runs_csv_header(negotiation).find(",fatigue.rate,"), std::string::npos);
+  EXPECT_NE(runs_csv_header(negotiation).find(",mechanisms.fatigue.rate,"), std::string::npos);
 }
 
 TEST(Mechanism, StartsAfterTheMechanismsBeforeIt) {
@@ -159,6 +195,78 @@ TEST(Mechanism, StartsAfterTheMechanismsBeforeIt) {
   negotiation.run(s.seed, 0, 0);
   ASSERT_EQ(toy->salience_totals.size(), negotiation.principals().size());
   for (double total : toy->salience_totals) EXPECT_NEAR(total, 1.0, 1e-12);
+}
+
+TEST(Mechanism, ItsFieldsAreReadCheckedAndWrittenLikeAnyOther) {
+  // Given, checked at their place, defaulted, written back, read again.
+  const Scenario s =
+      talks("mechanisms: {fatigue: {rate: 0.3}}\n", {"agents.west.stamina={resistance: 0.5}"});
+  EXPECT_EQ(*s.extension(-1, "fatigue", "rate"), Param(0.3));
+  EXPECT_EQ(*s.extension(static_cast<int>(*s.agent_index("west")), "stamina", "resistance"),
+            Param(0.5));
+  EXPECT_EQ(s.extension(static_cast<int>(*s.agent_index("east")), "stamina", "resistance"),
+            nullptr);
+  LoadOptions options;
+  options.extensions = extensions_of(entries());
+  EXPECT_EQ(load_scenario_text(to_yaml(s), "resolved.yaml", options), s);
+  EXPECT_NE(to_yaml(s).find("mechanisms:"), std::string::npos);
+  // Left out, a block of the talks takes its defaults.
+  EXPECT_EQ(*talks("").extension(-1, "fatigue", "rate"), Param(0.1));
+
+  auto problems = [&](const std::string& fields, std::vector<std::string> sets = {}) {
+    try {
+      talks(fields, std::move(sets));
+    } catch (const ScenarioError& e) {
+      std::vector<std::string> out;
+      for (const auto& d : e.diagnostics()) out.push_back(d.str());
+      return out;
+    }
+    return std::vector<std::string>{};
+  };
+  const auto range = problems("mechanisms: {fatigue: {rate: 2}}\n");
+  ASSERT_EQ(range.size(), 1u);
+  EXPECT_NE(range[0].find("mechanisms.fatigue.rate: out of range (got 2, expected a number in "
+                          "[0, 1])"),
+            std::string::npos)
+      << range[0];
+  EXPECT_EQ(range[0].rfind("talks.yaml:", 0), 0u) << "located in the file";
+  const auto typo = problems("mechanisms: {fatige: {rate: 0.2}}\n");
+  ASSERT_EQ(typo.size(), 1u);
+  EXPECT_NE(typo[0].find("mechanisms.fatige: unknown mechanism block (did you mean \"fatigue\"?)"),
+            std::string::npos)
+      << typo[0];
+  const auto role = problems("", {"agents.hawk.stamina={resistance: 0.5}"});
+  ASSERT_EQ(role.size(), 1u);
+  EXPECT_NE(
+      role[0].find("agents.hawk.stamina: not used by a spoiler (applies to principal agents)"),
+      std::string::npos)
+      << role[0];
+  // The standard build takes no such fields.
+  std::ifstream in(test::kDataDir + "/good/talks.yaml");
+  std::stringstream text;
+  text << in.rdbuf() << "mechanisms: {fatigue: {rate: 0.2}}\n";
+  try {
+    load_scenario_text(text.str(), "talks.yaml");
+    ADD_FAILURE() << "the standard build read a field no mechanism of it declares";
+  } catch (const ScenarioError& e) {
+    EXPECT_NE(std::string(e.what()).find("mechanisms: unknown key"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Mechanism, StaminaLowersTheFatigueBreakdowns) {
+  // A wrong version (resistance ignored, or raising the hazard) fails this.
+  auto fatigue = [](const Scenario& s) {
+    const Negotiation negotiation(s, with_fatigue());
+    int n = 0;
+    for (std::uint64_t r = 0; r < 600; ++r) {
+      n += negotiation.run(s.seed, 0, r).cause == negotiation.catalog().cause("fatigue");
+    }
+    return n;
+  };
+  const int weak = fatigue(talks());
+  const int strong = fatigue(talks("mechanisms: {fatigue: {rate: {uniform: [0.05, 0.4]}}}\n",
+                                   {"agents.west.stamina={resistance: 0.8}"}));
+  EXPECT_LT(strong, weak / 2) << weak << " vs " << strong;
 }
 
 TEST(Mechanism, NamesAndStreamsAreNotShared) {

@@ -412,7 +412,7 @@ TEST(Variants, ResolvedFormStandsAlone) {
 TEST(Variants, ProblemsPointAtTheFileThatHasThem) {
   try {
     load_scenario(test::kDataDir + "/good/talks-variant.yaml",
-                  LoadOptions{{parse_override("agents.east={role: principal}")}, {}});
+                  LoadOptions{{parse_override("agents.east={role: principal}")}, {}, {}});
     FAIL();
   } catch (const ScenarioError& e) {
     bool saw = false;

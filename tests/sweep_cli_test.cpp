@@ -187,7 +187,8 @@ TEST(SweepCli, APointAloneGivesTheSameNumbers) {
   options.seed = load_scenario(kTalks).seed;
   const Design design = generate(load_design(kDesign));
   const std::size_t p = 5;
-  const Scenario s = load_scenario(kTalks, LoadOptions{point_overrides(options, design, p), {}});
+  const Scenario s =
+      load_scenario(kTalks, LoadOptions{point_overrides(options, design, p), {}, {}});
   EngineOptions engine;
   engine.seed = options.seed;
   engine.point = p;

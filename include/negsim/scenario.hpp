@@ -211,6 +211,35 @@ struct Influence {
   bool operator==(const Influence&) const = default;
 };
 
+// ---------------------------------------------------------------------------
+// Fields a mechanism adds to the format (docs/ARCHITECTURE.md): declared by
+// the mechanism, handed to the loader (LoadOptions::extensions), read,
+// checked and written back like any other field.
+
+/// One number of an extension block: a constant or a distribution.
+struct ExtensionField {
+  std::string name;             ///< "rate"
+  double min = 0, max = 1;      ///< every value a draw can take must lie in [min, max]
+  bool whole = false;           ///< a whole number (rounds, counts)
+  std::optional<double> value;  ///< the default; none: required when the block is given
+  std::string doc;              ///< what it is, in a few words (for messages and docs)
+  bool operator==(const ExtensionField&) const = default;
+};
+
+/// A block of fields: `agents.NAME.<block>` for agents of the given roles,
+/// or, with no roles, `mechanisms.<block>` for the talks.
+struct ExtensionBlock {
+  std::string name;         ///< "fatigue"
+  std::vector<Role> roles;  ///< agent block for these roles; empty: a block of the talks
+  std::vector<ExtensionField> fields;
+  std::string doc;
+  bool operator==(const ExtensionBlock&) const = default;
+};
+
+/// An extension block as read: each field's value (defaults filled in), in
+/// the block's order.
+using ExtensionValues = std::vector<std::pair<std::string, Param>>;
+
 struct Agent {
   std::string name;
   std::string description;
@@ -231,6 +260,8 @@ struct Agent {
   std::optional<Snapback> snapback;  ///< enforcers only
   std::optional<Bias> bias;          ///< mediators only
   Param skill = 0.5;                 ///< mediators: in [0, 1]
+  /// Extension blocks given for this agent (block name, values).
+  std::vector<std::pair<std::string, ExtensionValues>> extensions;
   WrittenAt loc;
   bool operator==(const Agent&) const = default;
 };
@@ -265,6 +296,8 @@ struct Scenario {
   std::vector<Agent> agents;
   Deals deals;
   Events events;
+  /// Extension blocks of the talks (`mechanisms:`), block name and values.
+  std::vector<std::pair<std::string, ExtensionValues>> extensions;
   /// The file it was read from, for messages; not part of the value.
   WrittenAt loc;
 
@@ -272,6 +305,9 @@ struct Scenario {
 
   /// Index of the issue or agent with this name, if any.
   std::optional<std::size_t> issue_index(std::string_view name) const;
+  /// The value of an extension field of an agent (or, with agent -1, of the
+  /// talks), or null when the scenario does not give that block.
+  const Param* extension(int agent, std::string_view block, std::string_view field) const;
   std::optional<std::size_t> agent_index(std::string_view name) const;
 };
 

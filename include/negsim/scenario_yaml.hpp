@@ -30,6 +30,9 @@ Override parse_override(std::string_view arg);
 struct LoadOptions {
   std::vector<Override> overrides;
   detail::ParseLimits limits;
+  /// The fields the mechanisms add to the format (model::standard_extensions()
+  /// for the standard model; a program with mechanisms of its own adds theirs).
+  std::vector<ExtensionBlock> extensions;
 };
 
 /// Loads and validates a scenario file. Throws ScenarioError with every
@@ -48,12 +51,13 @@ struct ScenarioSource {
   std::string bytes;   ///< the file's bytes as read (hashed into the provenance)
   detail::YNode tree;  ///< parsed, with `base:` resolved
   detail::ParseLimits limits;
+  std::vector<ExtensionBlock> extensions;  ///< as in LoadOptions
 };
 
 /// Reads and parses a scenario file and its bases, without validating it.
 /// Throws ScenarioError for a missing, oversized or malformed file.
-ScenarioSource read_scenario_source(const std::string& path,
-                                    const detail::ParseLimits& limits = {});
+ScenarioSource read_scenario_source(const std::string& path, const detail::ParseLimits& limits = {},
+                                    std::vector<ExtensionBlock> extensions = {});
 
 /// Validates the source with the overrides applied. Throws ScenarioError.
 Scenario load_scenario(const ScenarioSource& source, const std::vector<Override>& overrides = {});

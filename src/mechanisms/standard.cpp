@@ -13,19 +13,40 @@
 
 namespace negsim::model {
 
-std::vector<std::unique_ptr<Mechanism>> standard_mechanisms() {
-  std::vector<std::unique_ptr<Mechanism>> m;
-  m.push_back(std::make_unique<Agents>());      // preferences, red lines, trust (no step)
-  m.push_back(std::make_unique<Domestic>());    // 1. unrest and leadership change
-  m.push_back(std::make_unique<Lobbying>());    // 2. spoilers and enforcers pull positions
-  m.push_back(std::make_unique<Drafting>());    // 3. the mediator's full and interim texts
-  m.push_back(std::make_unique<Acceptance>());  // 4. how each principal sees the texts
-  m.push_back(std::make_unique<Strikes>());     // 5. spoiler strikes
-  m.push_back(std::make_unique<Snapback>());    // 6. the enforcer's snapback
-  m.push_back(std::make_unique<Decision>());    // 7. deals, with ratification
-  m.push_back(std::make_unique<Walkout>());     // 8. walk-outs at the reservation
-  m.push_back(std::make_unique<Concession>());  // 9. aspirations fall, trust grows
-  return m;
+const std::vector<MechanismEntry>& standard_entries() {
+  static const std::vector<MechanismEntry> kEntries{
+      mechanism_entry<Agents>(),      // preferences, red lines, trust (no step)
+      mechanism_entry<Domestic>(),    // 1. unrest and leadership change
+      mechanism_entry<Lobbying>(),    // 2. spoilers and enforcers pull positions
+      mechanism_entry<Drafting>(),    // 3. the mediator's full and interim texts
+      mechanism_entry<Acceptance>(),  // 4. how each principal sees the texts
+      mechanism_entry<Strikes>(),     // 5. spoiler strikes
+      mechanism_entry<Snapback>(),    // 6. the enforcer's snapback
+      mechanism_entry<Decision>(),    // 7. deals, with ratification
+      mechanism_entry<Walkout>(),     // 8. walk-outs at the reservation
+      mechanism_entry<Concession>(),  // 9. aspirations fall, trust grows
+  };
+  return kEntries;
 }
+
+std::vector<std::unique_ptr<Mechanism>> make_mechanisms(const std::vector<MechanismEntry>& list) {
+  std::vector<std::unique_ptr<Mechanism>> out;
+  for (const MechanismEntry& e : list) out.push_back(e.make());
+  return out;
+}
+
+std::vector<ExtensionBlock> extensions_of(const std::vector<MechanismEntry>& list) {
+  std::vector<ExtensionBlock> out;
+  for (const MechanismEntry& e : list) {
+    for (ExtensionBlock& b : e.extensions()) out.push_back(std::move(b));
+  }
+  return out;
+}
+
+std::vector<std::unique_ptr<Mechanism>> standard_mechanisms() {
+  return make_mechanisms(standard_entries());
+}
+
+std::vector<ExtensionBlock> standard_extensions() { return extensions_of(standard_entries()); }
 
 }  // namespace negsim::model

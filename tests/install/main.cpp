@@ -1,9 +1,8 @@
 // Loads a scenario, simulates it with negsim's engine and prints the
 // outcome counts: what a program using the installed library does.
+#include <iostream>
 #include <negsim/engine.hpp>
 #include <negsim/scenario_yaml.hpp>
-
-#include <iostream>
 
 int main(int argc, char** argv) {
   if (argc != 2) {
