@@ -111,9 +111,11 @@ StreamId Setup::stream(Purpose purpose) {
 
 StreamId Setup::stream() { return stream(Purpose::mechanism); }
 
-FieldId Setup::field(std::string name, std::string label, FieldKind kind, int decimals) {
+FieldId Setup::field(std::string name, std::string label, FieldKind kind, int decimals,
+                     std::string unlisted) {
   Catalog& c = negotiation_.catalog_;
-  c.fields.push_back(FieldInfo{std::move(name), std::move(label), kind, decimals, mechanism_});
+  c.fields.push_back(FieldInfo{std::move(name), std::move(label), kind, decimals, mechanism_,
+                               std::move(unlisted)});
   return static_cast<FieldId>(c.fields.size() - 1);
 }
 

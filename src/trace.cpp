@@ -89,9 +89,7 @@ std::vector<std::string> round_lines(const model::Negotiation& neg, const model:
       if (l.field >= 0) {
         const model::FieldInfo& f = c.fields[static_cast<std::size_t>(l.field)];
         std::string text = (who.empty() ? "" : who + " ") + f.label + ": " + l.text;
-        if (f.kind == FieldKind::issue_value && l.issues < s.issues.size()) {
-          text += " (the rest at the status quo)";
-        }
+        if (!f.unlisted.empty() && l.issues < s.issues.size()) text += " (" + f.unlisted + ")";
         lines.push_back(text);
       } else {
         lines.push_back(who.empty() ? l.text : who + ": " + l.text);

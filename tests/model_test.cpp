@@ -128,6 +128,49 @@ TEST(Model, FailedRatificationWithPhasingCapsTheRelief) {
   EXPECT_GT(phased, 0);
 }
 
+TEST(Model, LobbyingMovesThePositionHalfWayToItsTargetEachRound) {
+  // Hawk (ideal nuclear 30) pulls west (ideal 0) with weight 0.4 on nuclear
+  // only: target 0 + 0.4 (30 - 0) = 12, and the traced position closes half
+  // the gap each round: 6, 9, 10.5 (docs/MODEL.md §5). Relief, which hawk
+  // does not care about, stays at west's ideal.
+  const Scenario s = talks({"agents.hawk.ideal={nuclear: 30}", "agents.hawk.influence={west: 0.4}",
+                            "agents.hawk.strike.base=0"});
+  const Negotiation negotiation(s);
+  Trace trace;
+  negotiation.run(s.seed, 0, 0, &trace);
+  ASSERT_GE(trace.rounds.size(), 3u);
+  const std::size_t position = negotiation.catalog().field("position");
+  const int west = static_cast<int>(*s.agent_index("west"));
+  const double expected[] = {6, 9, 10.5};
+  for (std::size_t t = 0; t < 3; ++t) {
+    EXPECT_NEAR(traced(trace.rounds[t], position, west, 0), expected[t], 1e-9) << "round " << t + 1;
+    EXPECT_NEAR(traced(trace.rounds[t], position, west, 1), 20, 1e-9) << "round " << t + 1;
+  }
+  // East, whom nobody lobbies, has no position line.
+  EXPECT_TRUE(
+      std::isnan(traced(trace.rounds[0], position, static_cast<int>(*s.agent_index("east")), 0)));
+}
+
+TEST(Model, TheConcessionPaceFollowsRatePressureAndTrust) {
+  // pace = min(1, c (1 + p) (0.5 + 0.5 tau)) (docs/MODEL.md §4.3), traced
+  // per principal; the next round's aspiration follows from it.
+  const Scenario s = talks({"agents.west.concession=0.2", "agents.west.trust=0.5",
+                            "agents.west.domestic={pressure: 0.25}", "agents.hawk.strike.base=0",
+                            "protocol.trust_gain=0"});
+  const Negotiation negotiation(s);
+  Trace trace;
+  negotiation.run(s.seed, 0, 0, &trace);
+  ASSERT_GE(trace.rounds.size(), 2u);
+  const int west = static_cast<int>(*s.agent_index("west"));
+  const auto& c = negotiation.catalog();
+  const double pace = traced(trace.rounds[0], c.field("concession_pace"), west);
+  EXPECT_NEAR(pace, 0.2 * 1.25 * 0.75, 1e-12);
+  const double r = traced(trace.rounds[0], c.field("reservation"), west);
+  const double a1 = traced(trace.rounds[0], c.field("aspiration"), west);
+  EXPECT_NEAR(traced(trace.rounds[1], c.field("aspiration"), west), r + (a1 - r) * (1 - pace),
+              1e-12);
+}
+
 TEST(Model, TextsStayWithinThePrincipalsRedLines) {
   const Scenario s = talks(
       {"agents.west.red_lines={nuclear: {max: 40}}", "agents.east.red_lines={relief: {min: 50}}"});

@@ -143,7 +143,7 @@ class Setup {
   StreamId stream(Purpose purpose);
   StreamId stream();
   FieldId field(std::string name, std::string label, FieldKind kind = FieldKind::number,
-                int decimals = 3);
+                int decimals = 3, std::string unlisted = {});
   /// Reserves per-run state of type State (trivially copyable: it lives in
   /// a buffer of the run, set up in start()). Returns its offset.
   template <class State>

@@ -94,6 +94,9 @@ struct FieldInfo {
   FieldKind kind = FieldKind::number;
   int decimals = 3;           ///< digits after the point in the text trace
   std::size_t mechanism = 0;  ///< index of the mechanism that writes it
+  /// For an issue field written on some issues only: what the text trace
+  /// says of the others ("the rest at the status quo"); empty: nothing.
+  std::string unlisted;
 };
 
 /// The tables a Negotiation builds from its mechanisms: every output (text

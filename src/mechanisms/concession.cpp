@@ -11,6 +11,7 @@ void Concession::declare(Setup& setup) {
     rate_[i] = setup.param(static_cast<int>(i), "concession", s.agents[i].concession);
   }
   trust_gain_ = setup.param(-1, "protocol.trust_gain", s.protocol.trust_gain);
+  pace_ = setup.field("concession_pace", "concession pace");
 }
 
 void Concession::step(Run& run) const {
@@ -23,6 +24,7 @@ void Concession::step(Run& run) const {
   for (std::size_t i : principals) {
     const double trust_pace = kMistrustPace + (1 - kMistrustPace) * t.trust[i];
     const double pace = std::min(1.0, run.param(rate_[i]) * (1 + t.pressure[i]) * trust_pace);
+    run.trace(pace_, static_cast<int>(i), pace);
     const double next = t.reservation[i] + (t.aspiration[i] - t.reservation[i]) * (1 - pace);
     all_conceded &= t.aspiration[i] - next > kConceded;
     t.aspiration[i] = next;

@@ -21,7 +21,8 @@ void Drafting::declare(Setup& setup) {
   state_ = setup.state<State>();
   full_text_ = setup.field("full_text", "full text", FieldKind::issue_value);
   if (!s.deals.interim.empty()) {
-    interim_text_ = setup.field("interim_text", "interim text", FieldKind::issue_value);
+    interim_text_ = setup.field("interim_text", "interim text", FieldKind::issue_value, 3,
+                                "the rest at the status quo");
   }
   no_zone_ = setup.field("no_zone", "no zone of agreement (red lines do not overlap)",
                          FieldKind::issue_flag);

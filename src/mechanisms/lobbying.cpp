@@ -19,6 +19,7 @@ void Lobbying::declare(Setup& setup) {
           j, b, setup.param(static_cast<int>(j), "influence." + s.agents[b].name, inf->weight)});
     }
   }
+  position_ = setup.field("position", "position", FieldKind::issue_value);
 }
 
 void Lobbying::step(Run& run) const {
@@ -39,6 +40,14 @@ void Lobbying::step(Run& run) const {
     for (std::size_t k = 0; k < t.n_issues; ++k) {
       t.position[i][k] += kPace * (target[k] - t.position[i][k]);
       t.position[i][k] = std::clamp(t.position[i][k], t.red_lo[i][k], t.red_hi[i][k]);
+    }
+    // The working position of a principal someone lobbies, on the issues it
+    // cares about: where lobbying has moved it (its own ideal is in the draws).
+    if (run.tracing() && std::any_of(lobbies_.begin(), lobbies_.end(),
+                                     [&](const Lobby& l) { return l.target == i; })) {
+      IssueMask cares{};
+      for (std::size_t k = 0; k < t.n_issues; ++k) cares[k] = t.salience[i][k] != 0;
+      run.trace_issues(position_, static_cast<int>(i), t.position[i], &cares);
     }
   }
 }

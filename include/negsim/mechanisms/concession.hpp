@@ -24,6 +24,7 @@ class Concession final : public Mechanism {
  private:
   std::vector<ParamId> rate_;  ///< per agent
   ParamId trust_gain_ = kNoParam;
+  FieldId pace_ = 0;
 };
 
 }  // namespace negsim::model

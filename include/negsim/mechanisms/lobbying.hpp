@@ -24,6 +24,7 @@ class Lobbying final : public Mechanism {
     ParamId weight = kNoParam;
   };
   std::vector<Lobby> lobbies_;  ///< in lobbyist order, then target order
+  FieldId position_ = 0;
 };
 
 }  // namespace negsim::model
