@@ -169,7 +169,7 @@ class Mechanism {
   virtual void declare(Setup& setup) = 0;
   /// Sets up its part of a run, after the draw (mechanisms start in order).
   virtual void start(Run&) const {}
-  /// Its step in a round (Run::talks().round).
+  /// Its step in a round (the round is run.talks.round).
   virtual void step(Run&) const {}
 };
 
