@@ -153,8 +153,8 @@ void Run::end(Outcome outcome, Cause cause, int agent, const IssueVec* terms) {
   if (terms) result_.terms = *terms;  // normalised here; play() converts them
 }
 
-void Run::trace(FieldId field, int agent, double value) {
-  if (!trace_ || trace_->rounds.empty()) return;
+void Run::write_trace(FieldId field, int agent, double value) {
+  if (trace_->rounds.empty()) return;
   trace_->rounds.back().entries.push_back(TraceEntry{false, field, agent, -1, value});
 }
 
@@ -323,19 +323,16 @@ RunResult Negotiation::play(const Draw& draw, RunStreams& streams, Trace* trace)
       result.utility[a] = utility(talks.own(a), status_quo_, n);
     }
   }
+  // Only a deal passes terms to Run::end, so the others' stay zero.
   if (deal) {
     for (std::size_t k = 0; k < n; ++k) result.terms[k] = to_real(k, terms[k]);
-  } else {
-    result.terms = IssueVec{};
   }
-  if (trace && !trace->rounds.empty() && result.outcome != Outcome::no_agreement) {
+  if (trace && !trace->rounds.empty()) {
     std::string& d = trace->rounds.back().decision;
     d = to_string(result.outcome);
     if (result.outcome == Outcome::breakdown)
       d += std::string(" (") + cause_name(result.cause) + ")";
     if (result.phased) d += " with phased relief";
-  } else if (trace && !trace->rounds.empty()) {
-    trace->rounds.back().decision = to_string(result.outcome);
   }
   return result;
 }

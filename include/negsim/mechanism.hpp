@@ -93,8 +93,11 @@ class Run {
   void end(Outcome outcome, Cause cause, int agent, const IssueVec* terms = nullptr);
   bool ended() const { return ended_; }
   bool tracing() const { return trace_ != nullptr; }
-  /// Writes a field into this round's trace (nothing when not tracing).
-  void trace(FieldId field, int agent, double value);
+  /// Writes a field into this round's trace (nothing when not tracing: the
+  /// check is inline, so untraced runs pay no call in their steps).
+  void trace(FieldId field, int agent, double value) {
+    if (trace_) write_trace(field, agent, value);
+  }
   /// Writes an issue field (normalised values; shown in real units). With a
   /// mask, only the issues it marks.
   void trace_issues(FieldId field, int agent, const IssueVec& values,
@@ -109,6 +112,7 @@ class Run {
 
  private:
   friend class Negotiation;
+  void write_trace(FieldId field, int agent, double value);
   const Negotiation& negotiation_;
   const Draw& draw_;
   RunStreams& streams_;
