@@ -84,15 +84,21 @@ const char* to_string(RatificationFailure r) {
   return "?";
 }
 
-const Param* Scenario::extension(int agent, std::string_view block, std::string_view field) const {
+const ExtensionValue* Scenario::extension_value(int agent, std::string_view block,
+                                                std::string_view field) const {
   const auto& blocks = agent < 0 ? extensions : agents[static_cast<std::size_t>(agent)].extensions;
   for (const auto& [block_name, values] : blocks) {
     if (block_name != block) continue;
-    for (const auto& [f, p] : values) {
-      if (f == field) return &p;
+    for (const ExtensionValue& v : values) {
+      if (v.name == field) return &v;
     }
   }
   return nullptr;
+}
+
+const Param* Scenario::extension(int agent, std::string_view block, std::string_view field) const {
+  const ExtensionValue* v = extension_value(agent, block, field);
+  return v && v->type == FieldType::number ? &v->number : nullptr;
 }
 
 std::optional<std::size_t> Scenario::issue_index(std::string_view wanted) const {

@@ -287,13 +287,10 @@ class Loader {
                                           [&](const auto& e) { return e.first == b.name; })) {
         continue;
       }
-      if (std::any_of(b.fields.begin(), b.fields.end(),
-                      [](const ExtensionField& f) { return !f.value; })) {
-        continue;
-      }
-      ExtensionValues defaults;
-      for (const ExtensionField& f : b.fields) defaults.emplace_back(f.name, Param(*f.value));
-      s.extensions.emplace_back(b.name, std::move(defaults));
+      if (!defaults_complete(b)) continue;
+      block_loc_ = root.loc;
+      s.extensions.emplace_back(b.name,
+                                read_block(b, nullptr, join_path("mechanisms", b.name), "", s));
     }
     if (agents && agents->is_map()) check_cast(*agents);
     return s;
@@ -486,7 +483,7 @@ class Loader {
   /// The keys each role reads; any other known agent key is a mistake.
   static const std::vector<std::string>& role_keys(Role role) {
     static const std::vector<std::string> kPrincipal{
-        "role",  "description", "capability", "risk",      "reservation", "concession",
+        "role",  "description", "capability", "risk",      "reservation",
         "trust", "ideal",       "salience",   "red_lines", "domestic"};
     static const std::vector<std::string> kSpoiler{"role",  "description", "capability", "risk",
                                                    "ideal", "salience",    "influence",  "strike"};
@@ -539,9 +536,9 @@ class Loader {
     }
     const std::optional<Role> written_role = peek_role(value);
     std::vector<std::string> known{"role",        "description", "capability", "risk",
-                                   "reservation", "concession",  "trust",      "ideal",
-                                   "salience",    "red_lines",   "influence",  "domestic",
-                                   "strike",      "snapback",    "bias",       "skill"};
+                                   "reservation", "trust",       "ideal",      "salience",
+                                   "red_lines",   "influence",   "domestic",   "strike",
+                                   "snapback",    "bias",        "skill"};
     for (const ExtensionBlock& b : extensions_) {
       if (!b.roles.empty()) known.push_back(b.name);
     }
@@ -588,7 +585,6 @@ class Loader {
     if (has("capability")) read_param_field(c_, f, "capability", kNonNegative, a.capability);
     if (has("risk")) read_param_field(c_, f, "risk", Range{0.25, 4}, a.risk);
     if (has("reservation")) read_param_field(c_, f, "reservation", kProbability, a.reservation);
-    if (has("concession")) read_param_field(c_, f, "concession", kProbability, a.concession);
     if (has("trust")) read_param_field(c_, f, "trust", kProbability, a.trust);
 
     if (has("ideal")) {
@@ -635,29 +631,103 @@ class Loader {
       }
     }
     if (has("skill")) read_param_field(c_, f, "skill", kProbability, a.skill);
+    block_loc_ = key.loc;
     for (const ExtensionBlock& b : extensions_) {
       if (b.roles.empty() || !has(b.name.c_str())) continue;
-      if (auto* v = f.get(b.name))
-        a.extensions.emplace_back(b.name, read_block(b, *v, f.sub(b.name)));
+      const YNode* v = f.get(b.name);
+      if (v || b.always)
+        a.extensions.emplace_back(b.name, read_block(b, v, f.sub(b.name), a.name, s));
     }
     return a;
   }
 
+  /// Whether a block can be left out: every field has a default or is optional.
+  static bool defaults_complete(const ExtensionBlock& b) {
+    return std::all_of(b.fields.begin(), b.fields.end(), [](const ExtensionField& f) {
+      return f.optional || (f.type == FieldType::choice ? !f.choices.empty() : f.value.has_value());
+    });
+  }
+
   /// An extension block's fields, checked against their declared ranges,
-  /// defaults filled in.
-  ExtensionValues read_block(const ExtensionBlock& block, const YNode& n, const std::string& path) {
+  /// defaults filled in. `self`: the agent the block belongs to (empty for
+  /// the talks); `n` null: the block was left out (defaults only).
+  ExtensionValues read_block(const ExtensionBlock& block, const YNode* n, const std::string& path,
+                             const std::string& self, const Scenario& s) {
+    ExtensionValues out;
+    // A lone number or distribution in place of the block sets its shorthand field.
+    const bool shorthand =
+        n && !block.shorthand.empty() &&
+        (n->is_scalar() ||
+         (n->is_map() && n->entries.size() == 1 && n->entries.front().first.is_scalar() &&
+          std::find(kDistributionKinds.begin(), kDistributionKinds.end(),
+                    n->entries.front().first.scalar) != kDistributionKinds.end()));
     std::vector<std::string> names;
     for (const ExtensionField& field : block.fields) names.push_back(field.name);
-    Fields g(c_, n, path, names);
-    ExtensionValues out;
+    static const YNode kEmpty = [] {
+      YNode e;
+      e.kind = YNode::Kind::map;
+      return e;
+    }();
+    const YNode& body = n && !shorthand ? *n : kEmpty;
+    Fields g(c_, body, path, names);
     if (!g.is_map()) return out;
     for (const ExtensionField& field : block.fields) {
-      Param p = field.value.value_or(0.0);
-      p.loc = n.loc;
-      const std::string expected = field.doc.empty() ? "a number" : field.doc;
-      if (!field.value && !g.require(field.name, expected)) continue;
-      read_param_field(c_, g, field.name, Range{field.min, field.max, field.whole}, p);
-      out.emplace_back(field.name, p);
+      ExtensionValue v;
+      v.name = field.name;
+      v.type = field.type;
+      const YNode* given = shorthand && field.name == block.shorthand ? n : g.get(field.name);
+      const SourceLoc at = n ? n->loc : block_loc_;
+      if (!given) {
+        const bool has_default =
+            field.type == FieldType::choice ? !field.choices.empty() : field.value.has_value();
+        if (field.optional) continue;
+        if (!has_default) {
+          if (n) g.require(field.name, field.doc.empty() ? "a value" : field.doc);
+          continue;
+        }
+      }
+      // A shorthand value is reported where it was written, at the block.
+      const std::string sub = given && given == n ? path : join_path(path, field.name);
+      switch (field.type) {
+        case FieldType::number: {
+          double hi = field.max;
+          if (field.max_from_horizon) hi = s.rounds.horizon + *field.max_from_horizon;
+          const Range range{field.min, hi, field.whole};
+          if (given) {
+            auto p = read_param(c_, *given, sub, range);
+            if (!p) continue;
+            v.number = std::move(*p);
+          } else {
+            v.number = Param(std::min(*field.value, hi));
+            v.number.loc = at;
+          }
+          break;
+        }
+        case FieldType::choice: {
+          v.word = field.choices.front();
+          if (given) {
+            auto w = c_.string(*given, sub);
+            if (!w) continue;
+            if (std::find(field.choices.begin(), field.choices.end(), *w) == field.choices.end()) {
+              const auto near = detail::closest_match(*w, field.choices);
+              c_.error(*given, sub,
+                       "unknown choice (got " + in_quotes(*w) +
+                           (near ? ", did you mean \"" + *near + "\"?)"
+                                 : ", expected " + detail::join_alternatives(field.choices) + ")"));
+              continue;
+            }
+            v.word = *w;
+          }
+          break;
+        }
+        case FieldType::agent: {
+          auto r = principal_ref(*given, sub, self);
+          if (!r) continue;
+          v.agent = *r;
+          break;
+        }
+      }
+      out.push_back(std::move(v));
     }
     return out;
   }
@@ -677,7 +747,7 @@ class Loader {
                      if (it == extensions_.end()) {
                        return unknown_name(c_, key, sub, names, "mechanism block");
                      }
-                     s.extensions.emplace_back(key.scalar, read_block(*it, value, sub));
+                     s.extensions.emplace_back(key.scalar, read_block(*it, &value, sub, "", s));
                    });
   }
 
@@ -966,6 +1036,7 @@ class Loader {
   std::vector<std::string> issue_names_;
   std::vector<std::string> agent_names_;
   std::vector<std::optional<Role>> agent_roles_;
+  SourceLoc block_loc_;  ///< where a block left out takes its defaults (for messages)
 };
 
 /// Validates a tree whose bases are resolved, with the overrides applied.
@@ -974,7 +1045,7 @@ Scenario load_resolved(YNode root, const std::string& path, const LoadOptions& o
   for (const auto& o : options.overrides) {
     apply_override(root, o, options.limits, checker.diagnostics());
   }
-  Loader loader(checker, options.extensions);
+  Loader loader(checker, options.extensions ? *options.extensions : standard_fields());
   Scenario s = loader.read(root);
   if (!checker.ok()) {
     sort_by_position(checker.diagnostics(), path);
@@ -995,7 +1066,7 @@ Scenario load_scenario(const std::string& path, const LoadOptions& options) {
 }
 
 ScenarioSource read_scenario_source(const std::string& path, const detail::ParseLimits& limits,
-                                    std::vector<ExtensionBlock> extensions) {
+                                    std::optional<std::vector<ExtensionBlock>> extensions) {
   ScenarioSource source{
       path, detail::read_text_file(path, limits), {}, limits, std::move(extensions)};
   YNode root = detail::parse_yaml_text(source.bytes, path, limits, true);

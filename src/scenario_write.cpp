@@ -51,7 +51,19 @@ Json param_json(const Param& p) {
 
 Json extension_json(const ExtensionValues& values) {
   Json o = Json::object();
-  for (const auto& [field, p] : values) o[field] = param_json(p);
+  for (const ExtensionValue& v : values) {
+    switch (v.type) {
+      case FieldType::number:
+        o[v.name] = param_json(v.number);
+        break;
+      case FieldType::choice:
+        o[v.name] = v.word;
+        break;
+      case FieldType::agent:
+        o[v.name] = v.agent.name;
+        break;
+    }
+  }
   return o;
 }
 
@@ -106,7 +118,6 @@ Json scenario_json(const Scenario& s) {
     o["risk"] = param_json(a.risk);
     if (a.role == Role::principal) {
       o["reservation"] = param_json(a.reservation);
-      o["concession"] = param_json(a.concession);
       o["trust"] = param_json(a.trust);
     }
     Json ideal = Json::object(), salience = Json::object(), red = Json::object();

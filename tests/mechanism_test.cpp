@@ -28,11 +28,13 @@ namespace {
 class Fatigue final : public Mechanism {
  public:
   static std::vector<ExtensionBlock> extensions() {
-    return {ExtensionBlock{"fatigue", {}, {{"rate", 0, 1, false, 0.1, "a hazard in [0, 1]"}}, ""},
-            ExtensionBlock{"stamina",
-                           {Role::principal},
-                           {{"resistance", 0, 1, false, 0.0, "a share in [0, 1]"}},
-                           ""}};
+    ExtensionBlock fatigue, stamina;
+    fatigue.name = "fatigue";
+    fatigue.fields = {ExtensionField::number("rate", 0, 1, 0.1, "a hazard in [0, 1]")};
+    stamina.name = "stamina";
+    stamina.roles = {Role::principal};
+    stamina.fields = {ExtensionField::number("resistance", 0, 1, 0.0, "a share in [0, 1]")};
+    return {fatigue, stamina};
   }
   const char* name() const override { return "fatigue"; }
   void declare(Setup& setup) override {
@@ -251,6 +253,72 @@ TEST(Mechanism, ItsFieldsAreReadCheckedAndWrittenLikeAnyOther) {
   } catch (const ScenarioError& e) {
     EXPECT_NE(std::string(e.what()).find("mechanisms: unknown key"), std::string::npos) << e.what();
   }
+}
+
+TEST(Mechanism, FieldsMayBeWordsPrincipalsAndRoundsUpToTheHorizon) {
+  // A block with every kind of field: a choice, a principal, a number of
+  // rounds bounded by the horizon, one that may be absent, a shorthand, and
+  // present on every principal even when the file leaves it out.
+  ExtensionBlock b;
+  b.name = "pact";
+  b.roles = {Role::principal};
+  b.shorthand = "weight";
+  b.always = true;
+  b.fields = {ExtensionField::number("weight", 0, 1, 0.5, "a share"),
+              ExtensionField::choice("mode", {"soft", "hard"}, "soft or hard"),
+              ExtensionField::rounds("by", 1, -1, 5, "a round before the horizon"),
+              ExtensionField::principal("ally", "a principal").or_absent()};
+  auto load = [&](std::vector<std::string> sets) {
+    LoadOptions options;
+    options.extensions = standard_extensions();
+    options.extensions->push_back(b);
+    for (const auto& x : sets) options.overrides.push_back(parse_override(x));
+    return load_scenario(test::kDataDir + "/good/talks.yaml", options);
+  };
+  auto problems = [&](std::vector<std::string> sets) {
+    try {
+      load(std::move(sets));
+    } catch (const ScenarioError& e) {
+      std::vector<std::string> out;
+      for (const auto& d : e.diagnostics()) out.push_back(d.path + ": " + d.message);
+      return out;
+    }
+    return std::vector<std::string>{};
+  };
+  const Scenario s = load({"agents.west.pact={mode: hard, by: 29, ally: east}",
+                           "agents.east.pact={uniform: [0.2, 0.4]}"});
+  const int west = static_cast<int>(*s.agent_index("west"));
+  const int east = static_cast<int>(*s.agent_index("east"));
+  EXPECT_EQ(s.extension_value(west, "pact", "mode")->word, "hard");
+  EXPECT_EQ(*s.extension(west, "pact", "by"), Param(29));
+  EXPECT_EQ(s.extension_value(west, "pact", "ally")->agent.index, static_cast<std::size_t>(east));
+  EXPECT_EQ(*s.extension(west, "pact", "weight"), Param(0.5));
+  EXPECT_EQ(*s.extension(east, "pact", "weight"), Param::of(Uniform{0.2, 0.4}));
+  EXPECT_EQ(s.extension_value(east, "pact", "mode")->word, "soft");
+  EXPECT_EQ(s.extension_value(east, "pact", "ally"), nullptr);
+  EXPECT_EQ(s.extension(static_cast<int>(*s.agent_index("hawk")), "pact", "weight"), nullptr);
+  LoadOptions options;
+  options.extensions = standard_extensions();
+  options.extensions->push_back(b);
+  EXPECT_EQ(load_scenario_text(to_yaml(s), "resolved.yaml", options), s);
+  // Left out entirely, the block is there with its defaults.
+  EXPECT_EQ(*load({}).extension(west, "pact", "by"), Param(5));
+
+  EXPECT_EQ(problems({"agents.west.pact={mode: hrad}"}),
+            std::vector<std::string>{
+                "agents.west.pact.mode: unknown choice (got \"hrad\", did you mean \"hard\"?)"});
+  EXPECT_EQ(problems({"agents.west.pact={by: 30}"}),
+            std::vector<std::string>{"agents.west.pact.by: out of range (got 30, expected a "
+                                     "whole number in [1, 29])"});
+  EXPECT_EQ(problems({"agents.west.pact={ally: hawk}"}),
+            std::vector<std::string>{"agents.west.pact.ally: not a principal (got \"hawk\", "
+                                     "whose role is spoiler)"});
+  EXPECT_EQ(problems({"agents.west.pact={ally: west}"}),
+            std::vector<std::string>{
+                "agents.west.pact.ally: an agent cannot refer to itself (got \"west\")"});
+  EXPECT_EQ(problems({"agents.west.pact=lots"}),
+            std::vector<std::string>{
+                "agents.west.pact: wrong type (got lots, expected a number in [0, 1])"});
 }
 
 TEST(Mechanism, StaminaLowersTheFatigueBreakdowns) {

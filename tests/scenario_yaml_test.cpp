@@ -97,8 +97,9 @@ TEST(LoadScenario, ReadsEveryDistributionKind) {
   EXPECT_EQ(s.agents[1].trust, Param::of(Normal{0.3, 0.1, 0.0, 1.0}));
   EXPECT_EQ(s.agents[0].reservation, Param::of(Beta{2, 5, 0, 1}));
   EXPECT_EQ(s.agents[1].reservation, Param::of(Triangular{0.1, 0.2, 0.5}));
-  EXPECT_EQ(s.agents[0].concession, Param::of(Choice{{0.01, 0.05}, {}}));
-  EXPECT_EQ(s.agents[1].concession, Param::of(Choice{{0.01, 0.05}, {3, 1}}));
+  // A lone distribution in place of the concession block is its rate.
+  EXPECT_EQ(*s.extension(0, "concession", "rate"), Param::of(Choice{{0.01, 0.05}, {}}));
+  EXPECT_EQ(*s.extension(1, "concession", "rate"), Param::of(Choice{{0.01, 0.05}, {3, 1}}));
 }
 
 TEST(LoadScenario, CollectsEveryProblemInFileOrder) {

@@ -216,14 +216,72 @@ struct Influence {
 // the mechanism, handed to the loader (LoadOptions::extensions), read,
 // checked and written back like any other field.
 
-/// One number of an extension block: a constant or a distribution.
+/// What an extension field holds.
+enum class FieldType {
+  number,  ///< a param: a constant or a distribution drawn once per run
+  choice,  ///< one word among `choices`
+  agent,   ///< the name of another agent of the scenario, a principal
+};
+
+/// One field of an extension block.
 struct ExtensionField {
   std::string name;             ///< "rate"
-  double min = 0, max = 1;      ///< every value a draw can take must lie in [min, max]
-  bool whole = false;           ///< a whole number (rounds, counts)
-  std::optional<double> value;  ///< the default; none: required when the block is given
+  double min = 0, max = 1;      ///< number: every value a draw can take must lie in [min, max]
+  bool whole = false;           ///< number: a whole number (rounds, counts)
+  std::optional<double> value;  ///< number: the default; none: required (unless `optional`)
   std::string doc;              ///< what it is, in a few words (for messages and docs)
+  FieldType type = FieldType::number;
+  std::vector<std::string> choices;  ///< choice: the words allowed; the first is the default
+  /// number: bounds (and the default) counted from the talks' horizon: with
+  /// `max_from_horizon` = k the largest value is `rounds.horizon` + k.
+  std::optional<int> max_from_horizon;
+  /// May be left out with no default: the block then holds no value for it.
+  bool optional = false;
   bool operator==(const ExtensionField&) const = default;
+
+  /// A param in [min, max] with a default (none: required).
+  static ExtensionField number(std::string name, double min, double max,
+                               std::optional<double> value, std::string doc) {
+    ExtensionField f;
+    f.name = std::move(name);
+    f.min = min;
+    f.max = max;
+    f.value = value;
+    f.doc = std::move(doc);
+    return f;
+  }
+  /// A whole number of rounds from `min` up to the horizon plus `from_horizon`.
+  static ExtensionField rounds(std::string name, double min, int from_horizon,
+                               std::optional<double> value, std::string doc) {
+    ExtensionField f = number(std::move(name), min, min, value, std::move(doc));
+    f.whole = true;
+    f.max_from_horizon = from_horizon;
+    return f;
+  }
+  /// One word among `choices`, the first the default.
+  static ExtensionField choice(std::string name, std::vector<std::string> choices,
+                               std::string doc) {
+    ExtensionField f;
+    f.name = std::move(name);
+    f.type = FieldType::choice;
+    f.choices = std::move(choices);
+    f.doc = std::move(doc);
+    return f;
+  }
+  /// The name of a principal other than the agent itself (required).
+  static ExtensionField principal(std::string name, std::string doc) {
+    ExtensionField f;
+    f.name = std::move(name);
+    f.type = FieldType::agent;
+    f.doc = std::move(doc);
+    return f;
+  }
+  /// The same field, which may be left out with no value.
+  ExtensionField or_absent() const {
+    ExtensionField f = *this;
+    f.optional = true;
+    return f;
+  }
 };
 
 /// A block of fields: `agents.NAME.<block>` for agents of the given roles,
@@ -233,12 +291,29 @@ struct ExtensionBlock {
   std::vector<Role> roles;  ///< agent block for these roles; empty: a block of the talks
   std::vector<ExtensionField> fields;
   std::string doc;
+  /// A field that a lone number or distribution in place of the block sets,
+  /// the others taking their defaults (`concession: 0.05` is
+  /// `concession: {rate: 0.05}`). Empty: the block must be a mapping.
+  std::string shorthand;
+  /// An agent block that every agent of its roles has, with its defaults
+  /// when the file leaves it out (a block of the talks always does).
+  bool always = false;
   bool operator==(const ExtensionBlock&) const = default;
 };
 
-/// An extension block as read: each field's value (defaults filled in), in
-/// the block's order.
-using ExtensionValues = std::vector<std::pair<std::string, Param>>;
+/// One field of an extension block as read (defaults filled in).
+struct ExtensionValue {
+  std::string name;
+  FieldType type = FieldType::number;
+  Param number;      ///< number
+  std::string word;  ///< choice
+  Ref agent;         ///< agent
+  bool operator==(const ExtensionValue&) const = default;
+};
+
+/// An extension block as read: its fields' values, in the block's order (a
+/// field declared `optional` and left out has none).
+using ExtensionValues = std::vector<ExtensionValue>;
 
 struct Agent {
   std::string name;
@@ -247,7 +322,6 @@ struct Agent {
   Param capability = 1.0;   ///< bargaining power, >= 0 (mediators have none)
   Param risk = 1.0;         ///< risk exponent gamma of the utility, in [0.25, 4]
   Param reservation = 0.3;  ///< utility of no deal (BATNA), in [0, 1]
-  Param concession = 0.05;  ///< per-round aspiration decay, in [0, 1]
   Param trust = 0.5;        ///< belief that the other side complies, in [0, 1]
   /// Per issue (indexed like Scenario::issues). An absent ideal means the agent
   /// has no position on that issue; its salience there is then zero.
@@ -306,7 +380,10 @@ struct Scenario {
   /// Index of the issue or agent with this name, if any.
   std::optional<std::size_t> issue_index(std::string_view name) const;
   /// The value of an extension field of an agent (or, with agent -1, of the
-  /// talks), or null when the scenario does not give that block.
+  /// talks), or null when the scenario does not give that block or value.
+  const ExtensionValue* extension_value(int agent, std::string_view block,
+                                        std::string_view field) const;
+  /// The same for a number field (null also when the field is not a number).
   const Param* extension(int agent, std::string_view block, std::string_view field) const;
   std::optional<std::size_t> agent_index(std::string_view name) const;
 };

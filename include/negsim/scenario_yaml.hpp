@@ -5,6 +5,7 @@
 // MSFrame habit): a user fixes a file in one pass, not one error per run.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,10 +31,18 @@ Override parse_override(std::string_view arg);
 struct LoadOptions {
   std::vector<Override> overrides;
   detail::ParseLimits limits;
-  /// The fields the mechanisms add to the format (model::standard_extensions()
-  /// for the standard model; a program with mechanisms of its own adds theirs).
-  std::vector<ExtensionBlock> extensions;
+  /// The fields the mechanisms add to the format. None given: the standard
+  /// model's (standard_fields()); a program with mechanisms of its own gives
+  /// the fields of its whole list (model::extensions_of).
+  std::optional<std::vector<ExtensionBlock>> extensions;
 };
+
+/// The fields the standard model's mechanisms add to the format, which the
+/// loader reads unless told otherwise. Declared here and defined with the
+/// registration list (src/mechanisms/standard.cpp): a file is checked
+/// against the mechanisms that will run it, and the scenario layer includes
+/// nothing of the model (docs/ARCHITECTURE.md).
+const std::vector<ExtensionBlock>& standard_fields();
 
 /// Loads and validates a scenario file. Throws ScenarioError with every
 /// problem found.
@@ -51,13 +60,13 @@ struct ScenarioSource {
   std::string bytes;   ///< the file's bytes as read (hashed into the provenance)
   detail::YNode tree;  ///< parsed, with `base:` resolved
   detail::ParseLimits limits;
-  std::vector<ExtensionBlock> extensions;  ///< as in LoadOptions
+  std::optional<std::vector<ExtensionBlock>> extensions;  ///< as in LoadOptions
 };
 
 /// Reads and parses a scenario file and its bases, without validating it.
 /// Throws ScenarioError for a missing, oversized or malformed file.
 ScenarioSource read_scenario_source(const std::string& path, const detail::ParseLimits& limits = {},
-                                    std::vector<ExtensionBlock> extensions = {});
+                                    std::optional<std::vector<ExtensionBlock>> extensions = {});
 
 /// Validates the source with the overrides applied. Throws ScenarioError.
 Scenario load_scenario(const ScenarioSource& source, const std::vector<Override>& overrides = {});

@@ -10,6 +10,7 @@
 #include "negsim/mechanisms/snapback.hpp"
 #include "negsim/mechanisms/strikes.hpp"
 #include "negsim/mechanisms/walkout.hpp"
+#include "negsim/scenario_yaml.hpp"
 
 namespace negsim::model {
 
@@ -50,3 +51,12 @@ std::vector<std::unique_ptr<Mechanism>> standard_mechanisms() {
 std::vector<ExtensionBlock> standard_extensions() { return extensions_of(standard_entries()); }
 
 }  // namespace negsim::model
+
+namespace negsim {
+
+const std::vector<ExtensionBlock>& standard_fields() {
+  static const std::vector<ExtensionBlock> kFields = model::standard_extensions();
+  return kFields;
+}
+
+}  // namespace negsim
