@@ -2,11 +2,12 @@
 // start, the tactics that move them (Faratin, Sierra & Jennings 1998),
 // deadlines, and the walk-outs they make reachable. Each test checks a
 // number the equations give, so a wrong version of a tactic fails.
+#include "negsim/mechanisms/concession.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-#include "negsim/mechanisms/concession.hpp"
 #include "negsim/scenario_yaml.hpp"
 #include "test_util.hpp"
 
@@ -49,18 +50,20 @@ struct Traced {
 };
 
 TEST(Concession, AspirationsStartTheGivenShareOfTheWayFromReservationToIdeal) {
-  const Traced t(deadlock({"agents.west.concession={start: 0.4}",
-                           "agents.east.concession={tactic: geometric}"}));
+  const Traced t(deadlock(
+      {"agents.west.concession={start: 0.4}", "agents.east.concession={tactic: geometric}"}));
   EXPECT_NEAR(t.at(1, "aspiration", "west"), 0.3 + 0.4 * 0.7, 1e-12);
   // The default (a judgement, docs/MODEL.md): three quarters of the way.
   EXPECT_NEAR(t.at(1, "aspiration", "east"), 0.3 + Concession::kDefaultStart * 0.7, 1e-12);
+  EXPECT_EQ(Concession::kDefaultStart, 0.75);
 }
 
 TEST(Concession, ALinearTacticReachesTheReservationExactlyAtTheDeadline) {
   // a(t) = r + (a0 - r) (1 - ((t - 1) / (T - 1))^(1 / beta)), T = 10.
-  const Traced t(deadlock({"agents.west.concession={tactic: time, beta: 1, deadline: 10, "
-                           "on_deadline: stay}",
-                           "protocol.walkout.hazard=0"}));
+  const Traced t(
+      deadlock({"agents.west.concession={tactic: time, beta: 1, deadline: 10, "
+                "on_deadline: stay}",
+                "protocol.walkout.hazard=0"}));
   ASSERT_GE(t.trace.rounds.size(), 12u);
   const double r = 0.3, a0 = 0.3 + Concession::kDefaultStart * 0.7;
   for (int round = 1; round <= 10; ++round) {
@@ -121,8 +124,8 @@ TEST(Concession, AnImitatorCopiesTheOthersShareAndTitForTatTheirAmount) {
 }
 
 TEST(Concession, AnUltimatumEndsTheTalksWhenItsDeadlinePasses) {
-  const Scenario walkout = deadlock({"agents.west.concession={tactic: time, deadline: 6}",
-                                     "protocol.walkout.hazard=0"});
+  const Scenario walkout =
+      deadlock({"agents.west.concession={tactic: time, deadline: 6}", "protocol.walkout.hazard=0"});
   const Negotiation negotiation(walkout);
   const Cause deadline = negotiation.catalog().cause("deadline");
   for (std::uint64_t run = 0; run < 50; ++run) {
@@ -133,9 +136,10 @@ TEST(Concession, AnUltimatumEndsTheTalksWhenItsDeadlinePasses) {
     EXPECT_EQ(r.agent, static_cast<int>(*walkout.agent_index("west")));
   }
   // `stay`: the principal holds at its reservation; no one walks out.
-  const Scenario stay = deadlock({"agents.west.concession={tactic: time, deadline: 6, "
-                                  "on_deadline: stay}",
-                                  "protocol.walkout.hazard=0"});
+  const Scenario stay =
+      deadlock({"agents.west.concession={tactic: time, deadline: 6, "
+                "on_deadline: stay}",
+                "protocol.walkout.hazard=0"});
   const Negotiation stays(stay);
   for (std::uint64_t run = 0; run < 50; ++run) {
     EXPECT_EQ(stays.run(stay.seed, 0, run).outcome, Outcome::no_agreement);
@@ -149,10 +153,10 @@ TEST(Concession, TheWalkoutRateHasItsClosedForm) {
   // hazard h: over the n = 30 - 20 + 1 rounds left, P(walk-out) = 1 - (1 - h)^(2n).
   const double h = 0.05;
   const std::string tactic = "{tactic: time, beta: 0.02, deadline: 20, on_deadline: stay}";
-  const Scenario s = deadlock({"agents.west.reservation=0.95", "agents.east.reservation=0.95",
-                               "agents.west.concession=" + tactic,
-                               "agents.east.concession=" + tactic,
-                               "protocol.walkout.hazard=" + std::to_string(h)});
+  const Scenario s =
+      deadlock({"agents.west.reservation=0.95", "agents.east.reservation=0.95",
+                "agents.west.concession=" + tactic, "agents.east.concession=" + tactic,
+                "protocol.walkout.hazard=" + std::to_string(h)});
   const Negotiation negotiation(s);
   const Cause walkout = negotiation.catalog().cause("walkout");
   const int runs = 6000;

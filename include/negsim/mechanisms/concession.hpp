@@ -35,7 +35,7 @@ class Concession final : public Mechanism {
   /// Where a principal's aspiration starts when the file does not say: this
   /// share of the way from its reservation to its ideal (a judgement,
   /// docs/MODEL.md).
-  static constexpr double kDefaultStart = 1.0;
+  static constexpr double kDefaultStart = 0.75;
 
  private:
   struct Own {
