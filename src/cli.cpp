@@ -26,6 +26,8 @@ Commands:
   report DIR      plots and an HTML report of a run's outputs
   validate FILE   check a scenario file and print it fully resolved
   trace FILE      play one negotiation and tell it round by round
+  utilities FILE  each agent's utility of the status quo, of the agents'
+                  ideals and of given texts, and each reservation
 
 Options:
   -h, --help      show this help
@@ -42,9 +44,13 @@ struct Command {
 };
 
 const std::vector<Command>& commands() {
-  static const std::vector<Command> kCommands{
-      {"run", command_run},       {"sweep", command_sweep},       {"merge", command_merge},
-      {"report", command_report}, {"validate", command_validate}, {"trace", command_trace}};
+  static const std::vector<Command> kCommands{{"run", command_run},
+                                              {"sweep", command_sweep},
+                                              {"merge", command_merge},
+                                              {"report", command_report},
+                                              {"validate", command_validate},
+                                              {"trace", command_trace},
+                                              {"utilities", command_utilities}};
   return kCommands;
 }
 

@@ -280,6 +280,16 @@ void Negotiation::draw(std::uint64_t seed, std::uint64_t point, std::uint64_t ru
   }
 }
 
+void Negotiation::opening(const Draw& draw, RunStreams& streams, Talks& out) const {
+  RunResult result;
+  out = Talks{};
+  out.n_issues = scenario_.issues.size();
+  out.n_agents = scenario_.agents.size();
+  alignas(std::max_align_t) std::array<std::byte, kStateBytes> state;
+  Run run(*this, draw, streams, out, result, nullptr, state.data());
+  for (const auto& m : mechanisms_) m->start(run);
+}
+
 RunResult Negotiation::play(const Draw& draw, RunStreams& streams, Trace* trace) const {
   const std::size_t n = scenario_.issues.size();
   const std::size_t n_agents = scenario_.agents.size();

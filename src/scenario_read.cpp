@@ -240,8 +240,9 @@ class Loader {
   Scenario read(const YNode& root) {
     Scenario s;
     s.loc = root.loc;
-    std::vector<std::string> keys{"negsim",   "name",   "description", "sources", "seed",  "rounds",
-                                  "protocol", "issues", "agents",      "deals",   "events"};
+    std::vector<std::string> keys{"negsim", "name",   "description", "sources",
+                                  "seed",   "rounds", "protocol",    "issues",
+                                  "texts",  "agents", "deals",       "events"};
     // `mechanisms:` holds the blocks of the talks that mechanisms add; a
     // build whose mechanisms add none does not know the key.
     if (std::any_of(extensions_.begin(), extensions_.end(),
@@ -273,6 +274,7 @@ class Loader {
 
     const YNode* issues = top.require("issues", "a mapping of issue names to issues");
     if (issues) s.issues = read_issues(*issues);
+    if (const YNode* v = top.get("texts")) s.texts = read_texts(*v, s);
     const YNode* agents = top.require("agents", "a mapping of agent names to agents");
     if (agents) s.agents = read_agents(*agents, s);
     if (const YNode* v = top.get("deals")) read_deals(*v, s);
@@ -584,7 +586,9 @@ class Loader {
     }
     if (has("capability")) read_param_field(c_, f, "capability", kNonNegative, a.capability);
     if (has("risk")) read_param_field(c_, f, "risk", Range{0.25, 4}, a.risk);
-    if (has("reservation")) read_param_field(c_, f, "reservation", kProbability, a.reservation);
+    if (has("reservation")) {
+      if (const YNode* v = f.get("reservation")) read_reservation(*v, f.sub("reservation"), a, s);
+    }
     if (has("trust")) read_param_field(c_, f, "trust", kProbability, a.trust);
 
     if (has("ideal")) {
@@ -795,6 +799,55 @@ class Loader {
     if (n.is_map() && !any_positive && c_.count() == before) {
       c_.error(n, path, "all saliences are zero (expected at least one positive weight)");
     }
+  }
+
+  /// `texts:`: named texts in the issues' units.
+  std::vector<NamedText> read_texts(const YNode& n, const Scenario& s) {
+    std::vector<NamedText> out;
+    std::vector<std::string> issue_names;
+    for (const Issue& issue : s.issues) issue_names.push_back(issue.name);
+    for_each_named(c_, n, "texts", "text names to {issue: value}",
+                   [&](const YNode& key, const YNode& value, const std::string& path) {
+                     if (key.scalar == "status_quo") {
+                       c_.error(key, path,
+                                "reserved name (a reservation's `of: status_quo` means the "
+                                "issues' status quo; give this text another name)");
+                     }
+                     NamedText text;
+                     text.name = key.scalar;
+                     text.loc = key.loc;
+                     text.values.assign(s.issues.size(), std::nullopt);
+                     for_each_named(c_, value, path, "issue names to values",
+                                    [&](const YNode& k, const YNode& v, const std::string& sub) {
+                                      auto i = find_name(issue_names, k.scalar);
+                                      if (!i) return unknown_name(c_, k, sub, issue_names, "issue");
+                                      if (auto x = c_.number(v, sub, issue_range(s.issues[*i]))) {
+                                        text.values[*i] = *x;
+                                      }
+                                    });
+                     out.push_back(std::move(text));
+                   });
+    return out;
+  }
+
+  /// A reservation: a number or distribution on the utility scale, or
+  /// `{of: status_quo | TEXT, plus: OFFSET}`.
+  void read_reservation(const YNode& n, const std::string& path, Agent& a, const Scenario& s) {
+    if (!n.is_map() || !n.find("of")) {
+      if (auto p = read_param(c_, n, path, kProbability)) a.reservation = std::move(*p);
+      return;
+    }
+    Fields f(c_, n, path, {"of", "plus"});
+    ReservationAnchor anchor;
+    if (const YNode* of = f.get("of")) {
+      std::vector<std::string> names{"status_quo"};
+      for (const NamedText& t : s.texts) names.push_back(t.name);
+      if (auto r = read_ref(c_, *of, f.sub("of"), names, "text")) {
+        if (r->index > 0) anchor.text = Ref{r->name, r->index - 1, r->loc};
+      }
+    }
+    read_param_field(c_, f, "plus", Range{-1, 1}, anchor.plus);
+    a.reservation_of = std::move(anchor);
   }
 
   void read_red_lines(const YNode& n, const std::string& path, Agent& a, const Scenario& s) {

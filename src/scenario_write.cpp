@@ -100,6 +100,17 @@ Json scenario_json(const Scenario& s) {
     issues[issue.name] = o;
   }
   j["issues"] = issues;
+  if (!s.texts.empty()) {
+    Json texts = Json::object();
+    for (const NamedText& t : s.texts) {
+      Json o = Json::object();
+      for (std::size_t k = 0; k < t.values.size(); ++k) {
+        if (t.values[k]) o[s.issues[k].name] = *t.values[k];
+      }
+      texts[t.name] = o;
+    }
+    j["texts"] = texts;
+  }
   Json agents = Json::object();
   for (const auto& a : s.agents) {
     Json o;
@@ -117,7 +128,13 @@ Json scenario_json(const Scenario& s) {
     o["capability"] = param_json(a.capability);
     o["risk"] = param_json(a.risk);
     if (a.role == Role::principal) {
-      o["reservation"] = param_json(a.reservation);
+      if (a.reservation_of) {
+        o["reservation"] =
+            Json{{"of", a.reservation_of->text ? a.reservation_of->text->name : "status_quo"},
+                 {"plus", param_json(a.reservation_of->plus)}};
+      } else {
+        o["reservation"] = param_json(a.reservation);
+      }
       o["trust"] = param_json(a.trust);
     }
     Json ideal = Json::object(), salience = Json::object(), red = Json::object();

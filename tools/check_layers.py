@@ -33,7 +33,7 @@ SOURCES = {
     "scenario_read": "scenario_yaml", "scenario_write": "scenario_yaml",
     "scenario_variants": "detail/scenario_variants", "yaml_tree": "detail/yaml_tree",
     "yaml_check": "detail/yaml_check", "text": "detail/text", "cli_common": "detail/cli_common",
-    "cli_run": "cli", "cli_sweep": "cli", "cli/main": "cli",
+    "cli_run": "cli", "cli_utilities": "cli", "cli_sweep": "cli", "cli/main": "cli",
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"negsim/([^"]+)\.hpp"')

@@ -28,6 +28,7 @@
 namespace negsim::model {
 
 class Mechanism;
+struct Talks;
 
 // ---------------------------------------------------------------------------
 // Outcomes, causes, events: one table each.
@@ -206,6 +207,11 @@ class Negotiation {
 
   /// Plays one negotiation with the given parameters and streams.
   RunResult play(const Draw& draw, RunStreams& streams, Trace* trace = nullptr) const;
+
+  /// The state of the talks at the start of round 1 (after every
+  /// mechanism's start), without playing a round: what `negsim utilities`
+  /// reads the agents' preferences and reservations from.
+  void opening(const Draw& draw, RunStreams& streams, Talks& out) const;
 
   /// draw() then play(), with the streams of (seed, point, run).
   RunResult run(std::uint64_t seed, std::uint64_t point, std::uint64_t run,

@@ -152,6 +152,24 @@ struct Issue {
   bool operator==(const Issue&) const = default;
 };
 
+/// A text named in the file (`texts:`), in the issues' units: a fallback a
+/// reservation may be measured by, and a text `negsim utilities` values. An
+/// issue it leaves out stays at its status quo.
+struct NamedText {
+  std::string name;
+  std::vector<std::optional<double>> values;  ///< per issue (indexed like Scenario::issues)
+  WrittenAt loc;
+  bool operator==(const NamedText&) const = default;
+};
+
+/// A reservation given as the principal's utility of the status quo (or of
+/// a named text) plus an offset, instead of a number on the utility scale.
+struct ReservationAnchor {
+  std::optional<Ref> text;  ///< none: the status quo; else a text of Scenario::texts
+  Param plus = 0.0;         ///< added to that utility, in [-1, 1]; the sum is kept in [0, 1]
+  bool operator==(const ReservationAnchor&) const = default;
+};
+
 /// A bound, in the issue's units, that an agent will not accept a text beyond.
 /// Either bound may be uncertain (a distribution drawn once per run): whether
 /// a demand is a true red line is often the analyst's doubt.
@@ -322,7 +340,9 @@ struct Agent {
   Param capability = 1.0;   ///< bargaining power, >= 0 (mediators have none)
   Param risk = 1.0;         ///< risk exponent gamma of the utility, in [0.25, 4]
   Param reservation = 0.3;  ///< utility of no deal (BATNA), in [0, 1]
-  Param trust = 0.5;        ///< belief that the other side complies, in [0, 1]
+  /// When given, the reservation is this utility plus an offset instead.
+  std::optional<ReservationAnchor> reservation_of;
+  Param trust = 0.5;  ///< belief that the other side complies, in [0, 1]
   /// Per issue (indexed like Scenario::issues). An absent ideal means the agent
   /// has no position on that issue; its salience there is then zero.
   std::vector<std::optional<Param>> ideal;
@@ -367,6 +387,7 @@ struct Scenario {
   Rounds rounds;
   Protocol protocol;
   std::vector<Issue> issues;
+  std::vector<NamedText> texts;
   std::vector<Agent> agents;
   Deals deals;
   Events events;

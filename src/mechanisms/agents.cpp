@@ -1,5 +1,7 @@
 #include "negsim/mechanisms/agents.hpp"
 
+#include <algorithm>
+
 namespace negsim::model {
 
 void Agents::declare(Setup& setup) {
@@ -16,7 +18,19 @@ void Agents::declare(Setup& setup) {
     const int i = static_cast<int>(a);
     o.capability = setup.param(i, "capability", agent.capability);
     o.risk = setup.param(i, "risk", agent.risk);
-    if (agent.role == Role::principal) {
+    if (agent.role == Role::principal && agent.reservation_of) {
+      // The reservation is the utility of the status quo or of a named
+      // text, plus an offset (docs/MODEL.md §1.5).
+      o.reservation = setup.param(i, "reservation.plus", agent.reservation_of->plus);
+      o.anchored = true;
+      o.anchor = setup.negotiation().status_quo();
+      if (const auto& text = agent.reservation_of->text) {
+        const NamedText& named = s.texts[text->index];
+        for (std::size_t k = 0; k < s.issues.size(); ++k) {
+          if (named.values[k]) o.anchor[k] = setup.negotiation().to_unit(k, *named.values[k]);
+        }
+      }
+    } else if (agent.role == Role::principal) {
       o.reservation = setup.param(i, "reservation", agent.reservation);
       o.trust = setup.param(i, "trust", agent.trust);
     }
@@ -59,6 +73,10 @@ void Agents::start(Run& run) const {
       for (std::size_t k = 0; k < t.n_issues; ++k) t.salience[a][k] /= total;
     }
     t.position[a] = t.base[a];
+    if (o.anchored) {
+      t.reservation[a] =
+          std::clamp(utility(t.own(a), o.anchor, t.n_issues) + t.reservation[a], 0.0, 1.0);
+    }
   }
 }
 
