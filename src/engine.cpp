@@ -122,6 +122,10 @@ Tally::Tally(const Scenario& scenario) {
   for (auto& kind : term_sums) kind.assign(n, ExactSum{});
   utility.assign(scenario.agents.size(), Histogram(0, 1, kBins));
   utility_sums.assign(scenario.agents.size(), ExactSum{});
+  holdout.assign(scenario.agents.size(), 0);
+  sole_holdout.assign(scenario.agents.size(), 0);
+  holdout_gap_sums.assign(scenario.agents.size(), ExactSum{});
+  holdout_issue.assign(scenario.agents.size(), std::vector<std::uint64_t>(n, 0));
 }
 
 void Tally::add(const model::RunResult& r, std::size_t n_issues, std::size_t n_agents) {
@@ -137,6 +141,18 @@ void Tally::add(const model::RunResult& r, std::size_t n_issues, std::size_t n_a
       term_sums[o][k].add(r.terms[k]);
     }
     phased += r.phased;
+  } else {
+    judged_interim += r.judged_interim;
+    no_holdout += r.holdouts == 0;
+    const bool alone = r.holdouts != 0 && (r.holdouts & (r.holdouts - 1)) == 0;
+    for (std::size_t a = 0; a < n_agents && a < holdout.size(); ++a) {
+      if (!(r.holdouts >> a & 1u)) continue;
+      ++holdout[a];
+      sole_holdout[a] += alone;
+      holdout_gap_sums[a].add(r.holdout_gap[a]);
+      for (std::size_t k = 0; k < n_issues; ++k)
+        holdout_issue[a][k] += r.holdout_issues[a] >> k & 1u;
+    }
   }
   for (std::size_t a = 0; a < n_agents; ++a) {
     utility[a].add(r.utility[a]);
@@ -174,6 +190,16 @@ void Tally::merge(const Tally& other) {
     runs_with_event[e] += other.runs_with_event[e];
   }
   phased += other.phased;
+  judged_interim += other.judged_interim;
+  no_holdout += other.no_holdout;
+  for (std::size_t a = 0; a < holdout.size(); ++a) {
+    holdout[a] += other.holdout[a];
+    sole_holdout[a] += other.sole_holdout[a];
+    holdout_gap_sums[a] += other.holdout_gap_sums[a];
+    for (std::size_t k = 0; k < holdout_issue[a].size(); ++k) {
+      holdout_issue[a][k] += other.holdout_issue[a][k];
+    }
+  }
 }
 
 bool precise_enough(const Tally& tally, double half_width) {

@@ -263,6 +263,32 @@ figcaption{color:#555;font-size:.9em}.provenance{font-size:.85em;color:#444}.ski
          (share.is_number() ? percent(share.get<double>()) : std::string("-")) + "</td></tr>\n";
   }
   h += "</table>\n";
+  // Older summaries (before holdouts were recorded) have no such section.
+  if (summary.contains("holdouts") && summary["holdouts"].value("runs_without_deal", 0) > 0) {
+    const Json& ho = summary["holdouts"];
+    h += "<h2>Who blocked the deal</h2>\n<p>In the " +
+         std::to_string(ho.value("runs_without_deal", std::uint64_t{0})) +
+         " runs without a deal: the principals that did not accept the text closest to "
+         "acceptance in the last round.</p>\n<table id=\"holdouts\"><tr><th>principal</th><th>held "
+         "out</th><th>95% interval</th><th>alone</th><th>mean shortfall</th><th>red lines "
+         "crossed</th></tr>\n";
+    for (const auto& [name, v] : ho["agents"].items()) {
+      const double p = v.value("p", 0.0);
+      std::string lines;
+      for (const auto& [issue, n] : v["red_lines"].items()) {
+        lines += (lines.empty() ? "" : ", ") + escape_html(issue) + " (" +
+                 std::to_string(n.get<std::uint64_t>()) + ")";
+      }
+      const auto& gap = v["mean_gap"];
+      h += "<tr><td>" + escape_html(name) + "</td>" +
+           value_cell("holdouts.agents." + name + ".p", p, percent(p)) + "<td>" +
+           percent(v.value("lo", 0.0)) + " &ndash; " + percent(v.value("hi", 0.0)) + "</td><td>" +
+           std::to_string(v.value("alone", std::uint64_t{0})) + "</td><td>" +
+           (gap.is_number() ? fixed(gap.get<double>(), 3) : std::string("-")) + "</td><td>" +
+           (lines.empty() ? std::string("-") : lines) + "</td></tr>\n";
+    }
+    h += "</table>\n";
+  }
   h += "<h2>Plots</h2>\n";
   for (const auto& [name, caption] : drawn) {
     if (name == "outcomes") continue;

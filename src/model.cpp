@@ -333,6 +333,25 @@ RunResult Negotiation::play(const Draw& draw, RunStreams& streams, Trace* trace)
       result.utility[a] = utility(talks.own(a), status_quo_, n);
     }
   }
+  // Who blocked the deal: the principals that did not accept the text more
+  // of them accepted in the last round (the full text on a tie).
+  if (!deal) {
+    int full = 0, interim = 0;
+    for (std::size_t i : principals_) {
+      full += talks.accepts_full[i];
+      interim += talks.has_interim && talks.accepts_interim[i];
+    }
+    result.judged_interim = talks.has_interim && interim > full;
+    for (std::size_t i : principals_) {
+      const bool accepts = result.judged_interim ? talks.accepts_interim[i] : talks.accepts_full[i];
+      if (accepts) continue;
+      result.holdouts |= 1u << i;
+      result.holdout_issues[i] =
+          result.judged_interim ? talks.breaches_interim[i] : talks.breaches_full[i];
+      const double value = result.judged_interim ? talks.value_interim[i] : talks.value_full[i];
+      result.holdout_gap[i] = std::max(0.0, talks.aspiration[i] - value);
+    }
+  }
   // Only a deal passes terms to Run::end, so the others' stay zero.
   if (deal) {
     for (std::size_t k = 0; k < n; ++k) result.terms[k] = to_real(k, terms[k]);

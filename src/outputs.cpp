@@ -128,6 +128,38 @@ std::string summary_json(const model::Negotiation& neg, const Tally& t, const Pr
 
 namespace {
 /// Every aggregate of summary.json but the provenance.
+/// Who blocked the deal in the runs without one (docs/MODEL.md §7.1).
+Json holdouts_json(const model::Negotiation& neg, const Tally& t) {
+  const Scenario& s = neg.scenario();
+  const std::uint64_t without = t.outcomes[static_cast<std::size_t>(model::Outcome::breakdown)] +
+                                t.outcomes[static_cast<std::size_t>(model::Outcome::no_agreement)];
+  Json j;
+  j["runs_without_deal"] = without;
+  j["judged_on"] = Json{{"full", without - t.judged_interim}, {"interim", t.judged_interim}};
+  j["none"] = t.no_holdout;
+  Json agents = Json::object();
+  for (std::size_t i : neg.principals()) {
+    if (i >= t.holdout.size()) continue;
+    const Interval ci = wilson(t.holdout[i], without);
+    Json lines = Json::object();
+    for (std::size_t k = 0; k < s.issues.size(); ++k) {
+      if (t.holdout_issue[i][k]) lines[s.issues[k].name] = t.holdout_issue[i][k];
+    }
+    agents[s.agents[i].name] =
+        Json{{"runs", t.holdout[i]},
+             {"p", ci.estimate},
+             {"lo", ci.lo},
+             {"hi", ci.hi},
+             {"alone", t.holdout[i] ? Json(t.sole_holdout[i]) : Json(0)},
+             {"mean_gap",
+              t.holdout[i] ? Json(t.holdout_gap_sums[i].value() / static_cast<double>(t.holdout[i]))
+                           : Json()},
+             {"red_lines", lines}};
+  }
+  j["agents"] = agents;
+  return j;
+}
+
 Json results(const model::Negotiation& neg, const Tally& t) {
   const Scenario& s = neg.scenario();
   const model::Catalog& catalog = neg.catalog();
@@ -212,6 +244,7 @@ Json results(const model::Negotiation& neg, const Tally& t) {
                                           {"total", t.events[e]}};
   }
   j["events"] = events;
+  j["holdouts"] = holdouts_json(neg, t);
   return j;
 }
 }  // namespace
@@ -298,6 +331,43 @@ std::string report_markdown(const model::Negotiation& neg, const Tally& t, const
            fixed(h.quantile(0.95), 3) + " |\n";
   }
 
+  {
+    const Json h = holdouts_json(neg, t);
+    const std::uint64_t without = h["runs_without_deal"].get<std::uint64_t>();
+    out += "\n## Who blocked the deal\n\n";
+    if (without == 0) {
+      out += "Every run ended in a deal.\n";
+    } else {
+      out +=
+          "In the " + std::to_string(without) +
+          " runs without a deal, the principals that did not accept the text closest to "
+          "acceptance in the last round (" +
+          std::to_string(h["judged_on"]["full"].get<std::uint64_t>()) +
+          " judged on the full text, " +
+          std::to_string(h["judged_on"]["interim"].get<std::uint64_t>()) +
+          " on the interim text):\n\n| principal | held out | alone | mean shortfall | red lines "
+          "crossed |\n|---|---:|---:|---:|---|\n";
+      for (const auto& [name, a] : h["agents"].items()) {
+        std::string lines;
+        for (const auto& [issue, n] : a["red_lines"].items()) {
+          lines += (lines.empty() ? "" : ", ") + issue + " (" +
+                   std::to_string(n.get<std::uint64_t>()) + ")";
+        }
+        out +=
+            "| " + name + " | " + interval_text(Interval{a["p"], a["lo"], a["hi"]}) + " | " +
+            std::to_string(a["alone"].get<std::uint64_t>()) + " | " +
+            (a["mean_gap"].is_null() ? std::string("-") : fixed(a["mean_gap"].get<double>(), 3)) +
+            " | " + (lines.empty() ? std::string("-") : lines) + " |\n";
+      }
+      out +=
+          "\nShortfall: how far the principal's perceived value of the text fell below its "
+          "aspiration (0 when only a red line stood in the way). " +
+          std::to_string(h["none"].get<std::uint64_t>()) +
+          " runs ended with every principal accepting (a legislature refused, or an event "
+          "ended the talks first).\n";
+    }
+  }
+
   out += "\n## Events\n\n| event | runs with it | events |\n|---|---:|---:|\n";
   for (std::size_t e = 0; e < catalog.events.size(); ++e) {
     out += "| " + catalog.events[e].name + " | " +
@@ -325,7 +395,7 @@ std::string report_markdown(const model::Negotiation& neg, const Tally& t, const
 std::string runs_csv_header(const model::Negotiation& neg) {
   // The outcome, then every drawn parameter by its full name (issue values
   // in their units), then the deal's terms: the same names as the traces.
-  std::string h = "run,outcome,cause,agent,round,phased";
+  std::string h = "run,outcome,cause,agent,round,phased,holdouts";
   for (std::size_t p = 0; p < neg.catalog().params.size(); ++p) h += "," + neg.param_name(p);
   for (const Issue& issue : neg.scenario().issues) h += ",terms." + issue.name;
   return h + "\n";
@@ -343,7 +413,15 @@ void append_runs_csv(std::string& out, const model::Negotiation& neg,
     out += std::to_string(r.run) + "," + model::to_string(res.outcome) + "," +
            (res.outcome == model::Outcome::breakdown ? neg.cause_name(res.cause) : "") + "," +
            (res.agent >= 0 ? s.agents[static_cast<std::size_t>(res.agent)].name : "") + "," +
-           std::to_string(res.round) + "," + (res.phased ? "1" : "0");
+           std::to_string(res.round) + "," + (res.phased ? "1" : "0") + ",";
+    // Who blocked the deal, by name joined with '+' (empty for a deal).
+    bool first = true;
+    for (std::size_t i = 0; i < s.agents.size(); ++i) {
+      if (!(res.holdouts >> i & 1u)) continue;
+      if (!first) out += '+';
+      out += s.agents[i].name;
+      first = false;
+    }
     for (std::size_t p = 0; p < r.draw.values.size(); ++p) num(neg.shown(p, r.draw.values[p]));
     const bool deal =
         res.outcome == model::Outcome::full_deal || res.outcome == model::Outcome::interim_deal;

@@ -174,6 +174,23 @@ void write_trace_text(std::ostream& out, const TracedRun& t) {
           << s.issues[k].unit << "\n";
     }
   }
+  if (!is_deal(res.outcome)) {
+    out << "Who blocked the deal (the " << (res.judged_interim ? "interim" : "full")
+        << " text of the last round):";
+    if (res.holdouts == 0) out << " no principal: every one accepted";
+    for (std::size_t i = 0; i < s.agents.size(); ++i) {
+      if (!(res.holdouts >> i & 1u)) continue;
+      out << "\n  " << s.agents[i].name << ": short of its aspiration by "
+          << fixed(res.holdout_gap[i], 3);
+      std::string lines;
+      for (std::size_t k = 0; k < n; ++k) {
+        if (res.holdout_issues[i] >> k & 1u)
+          lines += (lines.empty() ? "" : ", ") + s.issues[k].name;
+      }
+      if (!lines.empty()) out << "; crosses its red lines on " << lines;
+    }
+    out << "\n";
+  }
   out << "Utilities:";
   for (std::size_t a = 0; a < s.agents.size(); ++a) {
     if (s.agents[a].role == Role::mediator) continue;
@@ -248,6 +265,19 @@ void write_trace_json(std::ostream& out, const TracedRun& t) {
     for (std::size_t k = 0; k < n; ++k) terms[s.issues[k].name] = res.terms[k];
     outcome["terms"] = terms;
     outcome["phased"] = res.phased;
+  }
+  if (!is_deal(res.outcome)) {
+    Json holdouts = Json::object();
+    for (std::size_t i = 0; i < s.agents.size(); ++i) {
+      if (!(res.holdouts >> i & 1u)) continue;
+      Json lines = Json::array();
+      for (std::size_t k = 0; k < n; ++k) {
+        if (res.holdout_issues[i] >> k & 1u) lines.push_back(s.issues[k].name);
+      }
+      holdouts[s.agents[i].name] = Json{{"gap", res.holdout_gap[i]}, {"red_lines", lines}};
+    }
+    outcome["judged_on"] = res.judged_interim ? "interim" : "full";
+    outcome["holdouts"] = holdouts;
   }
   Json utility = Json::object();
   for (std::size_t a = 0; a < s.agents.size(); ++a) {

@@ -89,6 +89,14 @@ struct Tally {
   /// Indexed like the Catalog's events (the rest 0).
   std::array<std::uint64_t, model::kMaxEventKinds> runs_with_event{}, events{};
   std::uint64_t phased = 0;
+  /// Who blocked the deal, over the runs without one (RunResult::holdouts):
+  /// per agent, the runs it held out in, those it alone held out in, the
+  /// sum of its shortfalls, and per issue the runs its red line was crossed.
+  std::vector<std::uint64_t> holdout, sole_holdout;
+  std::vector<ExactSum> holdout_gap_sums;
+  std::vector<std::vector<std::uint64_t>> holdout_issue;  ///< [agent][issue]
+  std::uint64_t judged_interim = 0;  ///< runs where the interim text was judged
+  std::uint64_t no_holdout = 0;      ///< runs without a deal where every principal accepted
 
   /// An empty tally shaped for the scenario.
   explicit Tally(const Scenario& scenario);

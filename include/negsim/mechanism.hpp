@@ -45,6 +45,8 @@ struct Talks {
   bool has_interim = false;
   IssueVec full_text{}, interim_text{};
   std::array<bool, kMaxAgents> accepts_full{}, accepts_interim{};
+  /// Per principal, the issues where each text crosses its red lines (bit k).
+  std::array<std::uint16_t, kMaxAgents> breaches_full{}, breaches_interim{};
   std::array<double, kMaxAgents> value_full{}, value_interim{};
   bool all_full = false, all_interim = false;  ///< every principal accepts
   double progress = 0;  ///< mean closeness of the better text to the aspirations, in [0, 1]

@@ -137,6 +137,15 @@ struct RunResult {
   /// deal, a principal's reservation and another agent's utility of the
   /// status quo. Mediators: 0.
   std::array<double, kMaxAgents> utility{};
+  /// Who blocked the deal in a run without one (docs/MODEL.md §7.1): the
+  /// principals that did not accept the text closest to acceptance (the one
+  /// more of them accepted, the full text on a tie) in the last round played.
+  std::uint32_t holdouts = 0;   ///< bit a: agent a held out
+  bool judged_interim = false;  ///< the interim text was the one judged
+  /// Per holdout: the issues where the text crossed its red lines (bit k),
+  /// and how far its perceived value fell short of its aspiration (>= 0).
+  std::array<std::uint16_t, kMaxAgents> holdout_issues{};
+  std::array<double, kMaxAgents> holdout_gap{};
   std::array<int, kMaxEventKinds> event_counts{};
   static constexpr std::size_t kMaxEvents = 16;
   std::array<Event, kMaxEvents> events{};  ///< the first kMaxEvents events

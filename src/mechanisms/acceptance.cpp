@@ -5,13 +5,16 @@
 namespace negsim::model {
 namespace {
 
-/// Red lines bind what a text settles, not the issues it leaves open.
-bool respects_red_lines(const Talks& t, std::size_t i, const IssueVec& x,
-                        const IssueMask& settles) {
+/// The issues where a text crosses the principal's red lines (bit k). Red
+/// lines bind what a text settles, not the issues it leaves open.
+std::uint16_t breaches(const Talks& t, std::size_t i, const IssueVec& x, const IssueMask& settles) {
+  std::uint16_t out = 0;
   for (std::size_t k = 0; k < t.n_issues; ++k) {
-    if (settles[k] && (x[k] < t.red_lo[i][k] || x[k] > t.red_hi[i][k])) return false;
+    if (settles[k] && (x[k] < t.red_lo[i][k] || x[k] > t.red_hi[i][k])) {
+      out = static_cast<std::uint16_t>(out | (1u << k));
+    }
   }
-  return true;
+  return out;
 }
 
 }  // namespace
@@ -45,17 +48,18 @@ void Acceptance::step(Run& run) const {
       return t.aspiration[i] > 0 ? std::clamp(value / t.aspiration[i], 0.0, 1.0) : 1.0;
     };
     t.value_full[i] = perceived_value(t.prefs(i), t.trust[i], t.full_text, neg.status_quo(), n);
-    t.accepts_full[i] =
-        respects_red_lines(t, i, t.full_text, t.full.settles) && t.value_full[i] >= t.aspiration[i];
+    t.breaches_full[i] = breaches(t, i, t.full_text, t.full.settles);
+    t.accepts_full[i] = t.breaches_full[i] == 0 && t.value_full[i] >= t.aspiration[i];
     t.all_full &= t.accepts_full[i];
     progress_full += closeness(t.value_full[i]);
     t.value_interim[i] = 0;
     t.accepts_interim[i] = false;
+    t.breaches_interim[i] = 0;
     if (t.has_interim) {
       t.value_interim[i] =
           perceived_value(t.prefs(i), t.trust[i], t.interim_text, neg.status_quo(), n);
-      t.accepts_interim[i] = respects_red_lines(t, i, t.interim_text, t.interim.settles) &&
-                             t.value_interim[i] >= t.aspiration[i];
+      t.breaches_interim[i] = breaches(t, i, t.interim_text, t.interim.settles);
+      t.accepts_interim[i] = t.breaches_interim[i] == 0 && t.value_interim[i] >= t.aspiration[i];
       t.all_interim &= t.accepts_interim[i];
       progress_interim += closeness(t.value_interim[i]);
     }
