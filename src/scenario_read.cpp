@@ -648,7 +648,8 @@ class Loader {
   /// Whether a block can be left out: every field has a default or is optional.
   static bool defaults_complete(const ExtensionBlock& b) {
     return std::all_of(b.fields.begin(), b.fields.end(), [](const ExtensionField& f) {
-      return f.optional || (f.type == FieldType::choice ? !f.choices.empty() : f.value.has_value());
+      return f.optional || f.type == FieldType::issues ||
+             (f.type == FieldType::choice ? !f.choices.empty() : f.value.has_value());
     });
   }
 
@@ -683,7 +684,8 @@ class Loader {
       const SourceLoc at = n ? n->loc : block_loc_;
       if (!given) {
         const bool has_default =
-            field.type == FieldType::choice ? !field.choices.empty() : field.value.has_value();
+            field.type == FieldType::issues ||
+            (field.type == FieldType::choice ? !field.choices.empty() : field.value.has_value());
         if (field.optional) continue;
         if (!has_default) {
           if (n) g.require(field.name, field.doc.empty() ? "a value" : field.doc);
@@ -728,6 +730,28 @@ class Loader {
           auto r = principal_ref(*given, sub, self);
           if (!r) continue;
           v.agent = *r;
+          break;
+        }
+        case FieldType::issues: {
+          if (!given) break;
+          if (!given->is_sequence()) {
+            c_.wrong_type(*given, sub, "a list of issue names");
+            continue;
+          }
+          std::vector<std::string> issue_names;
+          for (const Issue& issue : s.issues) issue_names.push_back(issue.name);
+          for (std::size_t i = 0; i < given->items.size(); ++i) {
+            const std::string item = join_path(sub, std::to_string(i));
+            auto r = read_ref(c_, given->items[i], item, issue_names, "issue");
+            if (!r) continue;
+            if (std::any_of(v.issues.begin(), v.issues.end(),
+                            [&](const Ref& x) { return x.name == r->name; })) {
+              c_.error(given->items[i], item,
+                       "issue listed twice (got " + in_quotes(r->name) + ")");
+              continue;
+            }
+            v.issues.push_back(*r);
+          }
           break;
         }
       }

@@ -62,6 +62,12 @@ Json extension_json(const ExtensionValues& values) {
       case FieldType::agent:
         o[v.name] = v.agent.name;
         break;
+      case FieldType::issues: {
+        Json list = Json::array();
+        for (const Ref& r : v.issues) list.push_back(r.name);
+        o[v.name] = list;
+        break;
+      }
     }
   }
   return o;

@@ -239,6 +239,7 @@ enum class FieldType {
   number,  ///< a param: a constant or a distribution drawn once per run
   choice,  ///< one word among `choices`
   agent,   ///< the name of another agent of the scenario, a principal
+  issues,  ///< a list of issue names, none twice
 };
 
 /// One field of an extension block.
@@ -294,6 +295,14 @@ struct ExtensionField {
     f.doc = std::move(doc);
     return f;
   }
+  /// A list of issue names (none twice); left out: the empty list.
+  static ExtensionField issue_list(std::string name, std::string doc) {
+    ExtensionField f;
+    f.name = std::move(name);
+    f.type = FieldType::issues;
+    f.doc = std::move(doc);
+    return f;
+  }
   /// The same field, which may be left out with no value.
   ExtensionField or_absent() const {
     ExtensionField f = *this;
@@ -323,9 +332,10 @@ struct ExtensionBlock {
 struct ExtensionValue {
   std::string name;
   FieldType type = FieldType::number;
-  Param number;      ///< number
-  std::string word;  ///< choice
-  Ref agent;         ///< agent
+  Param number;             ///< number
+  std::string word;         ///< choice
+  Ref agent;                ///< agent
+  std::vector<Ref> issues;  ///< issues
   bool operator==(const ExtensionValue&) const = default;
 };
 

@@ -4,8 +4,91 @@
 
 namespace negsim::model {
 
+std::vector<ExtensionBlock> Decision::extensions() {
+  ExtensionBlock voting;
+  voting.name = "voting";
+  voting.doc = "the decision rule";
+  voting.fields = {
+      ExtensionField::choice("rule", {"unanimity", "qualified"}, "unanimity or qualified"),
+      ExtensionField::number("members", 0, 1, 0.55, "the share of principals that must accept"),
+      ExtensionField::number("weight", 0, 1, 0.65, "the share of voting weight that must accept"),
+      ExtensionField::number("blocking", 1, static_cast<double>(kMaxAgents), 1,
+                             "the fewest refusals that can block"),
+  };
+  voting.fields.back().whole = true;
+  ExtensionBlock vote;
+  vote.name = "vote";
+  vote.roles = {Role::principal};
+  vote.doc = "the principal's voting weight and vetoes";
+  vote.fields = {
+      ExtensionField::number("weight", 0, 1e12, 1,
+                             "the principal's voting weight (population, ...)"),
+      ExtensionField::issue_list("veto", "the issues on which the principal must accept"),
+  };
+  return {voting, vote};
+}
+
+bool Decision::carried(const Qualified& rule, const bool* accepts, const double* weights,
+                       std::size_t n) {
+  std::size_t yes = 0;
+  double yes_weight = 0, total_weight = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    yes += accepts[i];
+    yes_weight += accepts[i] ? weights[i] : 0;
+    total_weight += weights[i];
+  }
+  if (static_cast<int>(n - yes) < rule.blocking) return true;
+  const double members = static_cast<double>(yes) / static_cast<double>(n);
+  const double weight = total_weight > 0 ? yes_weight / total_weight : 1;
+  return members >= rule.members - kShareSlack && weight >= rule.weight - kShareSlack;
+}
+
+bool Decision::decides(const Run& run, const std::array<bool, kMaxAgents>& accepts,
+                       const IssueMask& settles) const {
+  const auto& principals = run.negotiation().principals();
+  std::uint16_t settled = 0;
+  for (std::size_t k = 0; k < run.talks.n_issues; ++k) {
+    if (settles[k]) settled = static_cast<std::uint16_t>(settled | (1u << k));
+  }
+  std::array<bool, kMaxAgents> yes{};
+  std::array<double, kMaxAgents> weights{};
+  bool all = true;
+  for (std::size_t p = 0; p < principals.size(); ++p) {
+    yes[p] = accepts[principals[p]];
+    all &= yes[p];
+    // A veto player on an issue the text settles must accept it.
+    if ((veto_[p] & settled) && !yes[p]) return false;
+    weights[p] = run.param_or(vote_weight_[p], 1);
+  }
+  if (!qualified_) return all;
+  const Qualified rule{run.param(members_), run.param(weight_),
+                       static_cast<int>(run.param(blocking_))};
+  return carried(rule, yes.data(), weights.data(), principals.size());
+}
+
 void Decision::declare(Setup& setup) {
   const Scenario& s = setup.scenario();
+  const ExtensionValue* rule = s.extension_value(-1, "voting", "rule");
+  qualified_ = rule && rule->word == "qualified";
+  auto talks_field = [&](const char* name, double fallback) -> const Param& {
+    if (const Param* p = s.extension(-1, "voting", name)) return *p;
+    return defaults_.emplace_back(fallback);
+  };
+  if (qualified_) {
+    members_ = setup.param(-1, "mechanisms.voting.members", talks_field("members", 0.55));
+    weight_ = setup.param(-1, "mechanisms.voting.weight", talks_field("weight", 0.65));
+    blocking_ = setup.param(-1, "mechanisms.voting.blocking", talks_field("blocking", 1), -1, true);
+  }
+  for (std::size_t i : setup.negotiation().principals()) {
+    const int a = static_cast<int>(i);
+    const Param* w = s.extension(a, "vote", "weight");
+    vote_weight_.push_back(w && qualified_ ? setup.param(a, "vote.weight", *w) : kNoParam);
+    std::uint16_t veto = 0;
+    if (const ExtensionValue* v = s.extension_value(a, "vote", "veto")) {
+      for (const Ref& r : v->issues) veto = static_cast<std::uint16_t>(veto | (1u << r.index));
+    }
+    veto_.push_back(veto);
+  }
   own_.assign(s.agents.size(), Own{});
   bool any = false;
   for (std::size_t i : setup.negotiation().principals()) {
@@ -73,11 +156,11 @@ bool Decision::ratify(Run& run, const IssueVec& x, const IssueMask& settles) con
 void Decision::step(Run& run) const {
   Talks& t = run.talks;
   // The full text first, then the interim one (Putnam 1988 for ratification).
-  if (t.all_full) {
+  if (decides(run, t.accepts_full, t.full.settles)) {
     if (ratify(run, t.full_text, t.full.settles)) {
       run.end(Outcome::full_deal, kNoCause, -1, &t.full_text);
     }
-  } else if (t.all_interim) {
+  } else if (t.has_interim && decides(run, t.accepts_interim, t.interim.settles)) {
     if (ratify(run, t.interim_text, t.interim.settles)) {
       run.end(Outcome::interim_deal, kNoCause, -1, &t.interim_text);
     }
