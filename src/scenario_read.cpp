@@ -485,8 +485,8 @@ class Loader {
   /// The keys each role reads; any other known agent key is a mistake.
   static const std::vector<std::string>& role_keys(Role role) {
     static const std::vector<std::string> kPrincipal{
-        "role",  "description", "capability", "risk",      "reservation",
-        "trust", "ideal",       "salience",   "red_lines", "domestic"};
+        "role",  "description", "capability", "risk",     "reservation", "trust",
+        "ideal", "salience",    "red_lines",  "domestic", "influence",   "strike"};
     static const std::vector<std::string> kSpoiler{"role",  "description", "capability", "risk",
                                                    "ideal", "salience",    "influence",  "strike"};
     static const std::vector<std::string> kEnforcer{

@@ -153,3 +153,44 @@ TEST(Decision, VoteFieldsAreCheckedWhereTheyAreWritten) {
 
 }  // namespace
 }  // namespace negsim::model
+
+namespace negsim::model {
+namespace {
+
+TEST(Roles, APrincipalMayAlsoStrikeAndLobby) {
+  // West strikes every round (hazard 1, no breakdown) and pulls east's
+  // position toward its own; the others' trust falls, its own does not.
+  LoadOptions options;
+  for (const char* set :
+       {"agents.hawk.strike.base=0", "agents.west.strike={base: 1, sensitivity: 0, breakdown: 0}",
+        "agents.west.influence={east: 0.4}", "agents.west.trust=0.5", "agents.east.trust=0.5",
+        "events.strike.trust_shock=0.5", "protocol.trust_gain=0"}) {
+    options.overrides.push_back(parse_override(set));
+  }
+  const Scenario s = load_scenario(test::kDataDir + "/good/talks.yaml", options);
+  const Negotiation negotiation(s);
+  Trace trace;
+  negotiation.run(s.seed, 0, 0, &trace);
+  ASSERT_GE(trace.rounds.size(), 2u);
+  const auto& c = negotiation.catalog();
+  const int west = static_cast<int>(*s.agent_index("west"));
+  const int east = static_cast<int>(*s.agent_index("east"));
+  EXPECT_EQ(traced(trace.rounds[1], c.field("trust"), west), 0.5);
+  EXPECT_NEAR(traced(trace.rounds[1], c.field("trust"), east), 0.25, 1e-12);
+  // East's nuclear position moves half of 0.4 of the way to west's ideal (0)
+  // from its own (100) in round 1.
+  EXPECT_NEAR(traced(trace.rounds[0], c.field("position"), east, 0), 100 - 0.5 * 0.4 * 100, 1e-9);
+  // And a strike that ends the talks names the principal.
+  LoadOptions ending = options;
+  ending.overrides.push_back(parse_override("agents.west.strike.breakdown=1"));
+  const Scenario e = load_scenario(test::kDataDir + "/good/talks.yaml", ending);
+  const Negotiation en(e);
+  const RunResult r = en.run(e.seed, 0, 0);
+  EXPECT_EQ(r.outcome, Outcome::breakdown);
+  EXPECT_EQ(r.cause, en.catalog().cause("strike"));
+  EXPECT_EQ(r.agent, west);
+  EXPECT_EQ(r.round, 1);
+}
+
+}  // namespace
+}  // namespace negsim::model

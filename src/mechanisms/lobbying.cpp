@@ -8,7 +8,8 @@ void Lobbying::declare(Setup& setup) {
   const Scenario& s = setup.scenario();
   for (std::size_t j = 0; j < s.agents.size(); ++j) {
     const Agent& agent = s.agents[j];
-    if (agent.role != Role::spoiler && agent.role != Role::enforcer) continue;
+    // Spoilers and enforcers lobby; so may a principal (more than one role).
+    if (agent.role == Role::mediator) continue;
     for (std::size_t b = 0; b < s.agents.size(); ++b) {
       const Influence* inf = nullptr;
       for (const Influence& i : agent.influence) {

@@ -7,9 +7,11 @@ namespace negsim::model {
 
 void Strikes::declare(Setup& setup) {
   const Scenario& s = setup.scenario();
-  for (std::size_t j : setup.negotiation().spoilers()) {
+  // Spoilers strike; so may a principal that holds that role too (a party
+  // at the table that hedges with force).
+  for (std::size_t j = 0; j < s.agents.size(); ++j) {
     const Agent& agent = s.agents[j];
-    if (!agent.strike) continue;
+    if (!agent.strike || agent.role == Role::mediator) continue;
     const int a = static_cast<int>(j);
     strikers_.push_back(Own{j, setup.param(a, "strike.base", agent.strike->base),
                             setup.param(a, "strike.sensitivity", agent.strike->sensitivity),
@@ -38,7 +40,11 @@ void Strikes::step(Run& run) const {
     run.trace(hazard_, static_cast<int>(j), hazard);
     if (!rng.bernoulli(hazard)) continue;
     run.record(strike_, static_cast<int>(j));
-    for (std::size_t i : run.negotiation().principals()) t.trust[i] *= 1 - run.param(trust_shock_);
+    // Every other principal's trust is cut (a principal that strikes does
+    // not lose its own belief in the others' compliance by doing so).
+    for (std::size_t i : run.negotiation().principals()) {
+      if (i != j) t.trust[i] *= 1 - run.param(trust_shock_);
+    }
     if (rng.bernoulli(run.param(o.breakdown))) {
       run.end(Outcome::breakdown, cause_, static_cast<int>(j));
       return;
