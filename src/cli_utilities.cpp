@@ -50,9 +50,15 @@ Column parse_text(const Scenario& s, const std::string& arg) {
                        detail::join_alternatives(names) + ")");
     }
     const std::string value = item.substr(eq + 1);
+    const Issue& is = s.issues[*k];
+    // An issue of levels takes a level's name as well as its index.
+    const auto level = std::find(is.levels.begin(), is.levels.end(), value);
+    if (level != is.levels.end()) {
+      c.values[*k] = static_cast<double>(level - is.levels.begin());
+      continue;
+    }
     char* end = nullptr;
     const double x = std::strtod(value.c_str(), &end);
-    const Issue& is = s.issues[*k];
     if (value.empty() || *end != '\0' || !std::isfinite(x) || x < is.min || x > is.max) {
       throw UsageError("--text: " + issue + "=" + value + " is not a number in [" +
                        detail::format_number(is.min) + ", " + detail::format_number(is.max) +

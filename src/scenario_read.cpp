@@ -389,47 +389,64 @@ class Loader {
 
   std::vector<Issue> read_issues(const YNode& n) {
     std::vector<Issue> out;
-    for_each_named(c_, n, "issues", "issue names to issues",
-                   [&](const YNode& key, const YNode& value, const std::string& path) {
-                     Issue issue;
-                     issue.name = key.scalar;
-                     issue.loc = key.loc;
-                     Fields f(c_, value, path, {"unit", "range", "status_quo", "description"});
-                     if (!f.is_map()) {
-                       out.push_back(std::move(issue));
-                       return;
-                     }
-                     if (auto* v = f.require("unit", "the unit of the issue's values")) {
-                       issue.unit = c_.string(*v, f.sub("unit")).value_or("");
-                     }
-                     if (auto* v = f.get("description")) {
-                       issue.description = c_.string(*v, f.sub("description")).value_or("");
-                     }
-                     bool have_range = false;
-                     if (auto* v = f.require("range", "[min, max]")) {
-                       if (auto r = read_numbers(c_, *v, f.sub("range"), 2, "[min, max]")) {
-                         if ((*r)[0] >= (*r)[1]) {
-                           c_.error(*v, f.sub("range"),
-                                    "min >= max (got [" + format_number((*r)[0]) + ", " +
-                                        format_number((*r)[1]) + "], expected min < max)");
-                         } else {
-                           issue.min = (*r)[0];
-                           issue.max = (*r)[1];
-                           have_range = true;
-                           valid_ranges_.insert(issue.name);
-                         }
-                       }
-                     }
-                     issue.status_quo = issue.min;
-                     if (auto* v = f.get("status_quo")) {
-                       if (have_range) {
-                         if (auto x = c_.number(*v, f.sub("status_quo"), issue_range(issue))) {
-                           issue.status_quo = *x;
-                         }
-                       }
-                     }
-                     out.push_back(std::move(issue));
-                   });
+    for_each_named(
+        c_, n, "issues", "issue names to issues",
+        [&](const YNode& key, const YNode& value, const std::string& path) {
+          Issue issue;
+          issue.name = key.scalar;
+          issue.loc = key.loc;
+          Fields f(c_, value, path, {"unit", "range", "status_quo", "description", "levels"});
+          if (!f.is_map()) {
+            out.push_back(std::move(issue));
+            return;
+          }
+          if (auto* v = f.get("description")) {
+            issue.description = c_.string(*v, f.sub("description")).value_or("");
+          }
+          bool have_range = false;
+          if (const YNode* lv = f.get("levels")) {
+            // An issue of levels: its values are the levels' indices.
+            have_range = read_levels(*lv, f.sub("levels"), issue);
+            if (const YNode* r = f.get("range")) {
+              c_.error(*r, f.sub("range"),
+                       "an issue of levels has no range (its values are the levels "
+                       "0 to " +
+                           std::to_string(issue.levels.size() - 1) + ")");
+            }
+            issue.unit = "level";
+            if (auto* v = f.get("unit")) {
+              issue.unit = c_.string(*v, f.sub("unit")).value_or("level");
+            }
+            if (have_range) valid_ranges_.insert(issue.name);
+          } else {
+            if (auto* v = f.require("unit", "the unit of the issue's values")) {
+              issue.unit = c_.string(*v, f.sub("unit")).value_or("");
+            }
+            if (auto* v = f.require("range", "[min, max]")) {
+              if (auto r = read_numbers(c_, *v, f.sub("range"), 2, "[min, max]")) {
+                if ((*r)[0] >= (*r)[1]) {
+                  c_.error(*v, f.sub("range"),
+                           "min >= max (got [" + format_number((*r)[0]) + ", " +
+                               format_number((*r)[1]) + "], expected min < max)");
+                } else {
+                  issue.min = (*r)[0];
+                  issue.max = (*r)[1];
+                  have_range = true;
+                  valid_ranges_.insert(issue.name);
+                }
+              }
+            }
+          }
+          issue.status_quo = issue.min;
+          if (auto* v = f.get("status_quo")) {
+            if (have_range) {
+              Range r = issue_range(issue);
+              r.integer = !issue.levels.empty();
+              if (auto x = c_.number(*v, f.sub("status_quo"), r)) issue.status_quo = *x;
+            }
+          }
+          out.push_back(std::move(issue));
+        });
     if (out.empty() && n.is_map()) {
       c_.error(n, "issues", "no issues (expected at least one)");
     }
@@ -825,6 +842,34 @@ class Loader {
     }
   }
 
+  /// An issue's levels: at least two names, none twice. Sets its range.
+  bool read_levels(const YNode& n, const std::string& path, Issue& issue) {
+    if (!n.is_sequence() || n.items.size() < 2) {
+      c_.wrong_type(n, path, "a list of at least two level names, in order");
+      broken_levels_.insert(issue.name);
+      return false;
+    }
+    const std::size_t before = c_.count();
+    for (std::size_t i = 0; i < n.items.size(); ++i) {
+      const std::string at = join_path(path, std::to_string(i));
+      auto name = c_.string(n.items[i], at);
+      if (!name) continue;
+      if (!c_.valid_name(n.items[i], at)) continue;
+      if (std::find(issue.levels.begin(), issue.levels.end(), *name) != issue.levels.end()) {
+        c_.error(n.items[i], at, "level listed twice (got " + in_quotes(*name) + ")");
+        continue;
+      }
+      issue.levels.push_back(*name);
+    }
+    if (c_.count() != before) {
+      broken_levels_.insert(issue.name);
+      return false;
+    }
+    issue.min = 0;
+    issue.max = static_cast<double>(issue.levels.size() - 1);
+    return true;
+  }
+
   /// `texts:`: named texts in the issues' units.
   std::vector<NamedText> read_texts(const YNode& n, const Scenario& s) {
     std::vector<NamedText> out;
@@ -1103,13 +1148,20 @@ class Loader {
   /// The values an issue may take; any number while its own range is invalid
   /// (that is reported once, at the range, not again at every position).
   Range issue_range(const Issue& issue) const {
-    if (!valid_ranges_.count(issue.name)) return kAnyNumber;
-    return Range{issue.min, issue.max, false, issue.unit};
+    if (!valid_ranges_.count(issue.name)) {
+      Range any = kAnyNumber;
+      any.any_level = broken_levels_.count(issue.name) > 0;
+      return any;
+    }
+    Range r{issue.min, issue.max, false, issue.unit};
+    if (!issue.levels.empty()) r.levels = &issue.levels;
+    return r;
   }
 
   Checker& c_;
   const std::vector<ExtensionBlock>& extensions_;
   std::set<std::string> valid_ranges_;
+  std::set<std::string> broken_levels_;  ///< issues whose levels are invalid (reported there)
   std::vector<std::string> issue_names_;
   std::vector<std::string> agent_names_;
   std::vector<std::optional<Role>> agent_roles_;

@@ -99,9 +99,16 @@ Json scenario_json(const Scenario& s) {
                        {"text_noise", param_json(s.protocol.text_noise)}};
   Json issues = Json::object();
   for (const auto& issue : s.issues) {
-    Json o{{"unit", issue.unit},
-           {"range", Json::array({issue.min, issue.max})},
-           {"status_quo", issue.status_quo}};
+    Json o;
+    if (issue.levels.empty()) {
+      o = Json{{"unit", issue.unit},
+               {"range", Json::array({issue.min, issue.max})},
+               {"status_quo", issue.status_quo}};
+    } else {
+      o = Json{{"unit", issue.unit},
+               {"levels", issue.levels},
+               {"status_quo", issue.levels[static_cast<std::size_t>(issue.status_quo)]}};
+    }
     if (!issue.description.empty()) o["description"] = issue.description;
     issues[issue.name] = o;
   }

@@ -109,6 +109,7 @@ std::string Range::describe() const {
     what += " <= " + format_number(hi);
   }
   if (!unit.empty()) what += " (" + unit + ")";
+  if (levels) what += " or one of " + join_alternatives(*levels);
   return what;
 }
 
@@ -122,6 +123,18 @@ void Checker::wrong_type(const YNode& n, const std::string& path, const std::str
 
 std::optional<double> Checker::number(const YNode& n, const std::string& path, const Range& range) {
   const std::string expected = range.describe();
+  if (n.is_scalar() && (range.levels || range.any_level) && !parse_number(n.scalar)) {
+    // A level's name (quoted or not: "no" and "yes" are written quoted).
+    if (range.any_level) return 0.0;
+    const auto& levels = *range.levels;
+    const auto at = std::find(levels.begin(), levels.end(), n.scalar);
+    if (at != levels.end()) return static_cast<double>(at - levels.begin());
+    const auto near = closest_match(n.scalar, levels);
+    error(n, path,
+          "unknown level (got " + in_quotes(n.scalar) +
+              (near ? ", did you mean \"" + *near + "\"?)" : ", expected " + expected + ")"));
+    return std::nullopt;
+  }
   if (!n.is_scalar() || n.quoted) {
     wrong_type(n, path, expected);
     return std::nullopt;

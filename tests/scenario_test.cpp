@@ -73,7 +73,7 @@ TEST(Diagnostic, FormatsWithAndWithoutPosition) {
 
 TEST(Scenario, LooksUpByName) {
   Scenario s;
-  s.issues.push_back(Issue{"enrichment", "%", "", 0, 60, 60, {}});
+  s.issues.push_back(Issue{"enrichment", "%", "", 0, 60, 60, {}, {}});
   Agent us;
   us.name = "us";
   s.agents.push_back(us);

@@ -148,6 +148,10 @@ struct Issue {
   std::string description;
   double min = 0, max = 1;  ///< the range of values a text may take
   double status_quo = 0;    ///< value when the issue is left unsettled
+  /// An issue of levels (yes/no, ordered categories), in order: values are
+  /// the levels' indices, [0, levels - 1], and a text takes one of them.
+  /// Empty: a continuum.
+  std::vector<std::string> levels;
   WrittenAt loc;
   bool operator==(const Issue&) const = default;
 };

@@ -1,6 +1,7 @@
 #include "negsim/mechanisms/drafting.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <span>
 
 namespace negsim::model {
@@ -27,6 +28,26 @@ void Drafting::declare(Setup& setup) {
   no_zone_ = setup.field("no_zone", "no zone of agreement (red lines do not overlap)",
                          FieldKind::issue_flag);
 }
+
+namespace {
+
+/// On an issue of L levels (values j / (L - 1) normalised) a text takes the
+/// level nearest its drafted value among those inside the text space (the
+/// principals' red-line box); when the box holds none, the nearest level.
+void round_to_levels(const Scenario& s, const TextSpace& space, IssueVec& text) {
+  for (std::size_t k = 0; k < s.issues.size(); ++k) {
+    const std::size_t levels = s.issues[k].levels.size();
+    if (levels < 2 || !space.settles[k]) continue;
+    const double steps = static_cast<double>(levels - 1);
+    double j = std::round(text[k] * steps);
+    const double lo = std::ceil(space.lo[k] * steps - Drafting::kLevelSlack);
+    const double hi = std::floor(space.hi[k] * steps + Drafting::kLevelSlack);
+    if (lo <= hi) j = std::clamp(j, lo, hi);
+    text[k] = std::clamp(j, 0.0, steps) / steps;
+  }
+}
+
+}  // namespace
 
 void Drafting::start(Run& run) const {
   Talks& t = run.talks;
@@ -105,6 +126,7 @@ void Drafting::step(Run& run) const {
       }
       space.project(text);
     }
+    round_to_levels(run.scenario(), space, text);
   };
   draft(t.full, st.full_clean, t.full_text);
   if (t.has_interim) draft(t.interim, st.interim_clean, t.interim_text);

@@ -44,6 +44,12 @@ struct Range {
   double hi = kInf;
   bool integer = false;
   std::string unit;  // appended to messages when set
+  /// An issue of levels (yes/no, ordered categories): a level's name reads
+  /// as its index. Null for a number.
+  const std::vector<std::string>* levels = nullptr;
+  /// An issue whose levels are invalid (reported there): any name reads as
+  /// 0, so a position is not reported a second time.
+  bool any_level = false;
 
   Range(double lo_ = -kInf, double hi_ = kInf, bool integer_ = false, std::string unit_ = {})
       : lo(lo_), hi(hi_), integer(integer_), unit(std::move(unit_)) {}

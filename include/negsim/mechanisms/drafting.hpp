@@ -16,6 +16,9 @@ class Drafting final : public Mechanism {
   void start(Run& run) const override;
   void step(Run& run) const override;
 
+  /// Slack, in levels, when asking which levels lie inside the text space.
+  static constexpr double kLevelSlack = 1e-9;
+
  private:
   struct State {
     std::array<double, kMaxAgents> weight;  ///< per principal (in principal order): Nash weight
