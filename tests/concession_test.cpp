@@ -88,12 +88,20 @@ TEST(Concession, ABoulwareConcedesLateAndAConcederEarly) {
   }
 }
 
-TEST(Concession, MistrustSlowsTheTimeTacticsClock) {
-  // Trust 0.5: the clock runs at 0.5 + 0.5 * 0.5 = 0.75 of its pace.
+TEST(Concession, MistrustBendsTheTimeTacticButKeepsItsDeadline) {
+  // Trust 0.5: m = 0.5 + 0.5 * 0.5 = 0.75, so the exponent is 1 / (beta m):
+  // halfway to the deadline the gap left is 1 - 0.5^(1 / 0.75); at the
+  // deadline the aspiration is the reservation all the same.
   const Traced t(deadlock({"agents.west.concession={tactic: time, deadline: 9, on_deadline: stay}",
                            "agents.west.trust=0.5", "protocol.walkout.hazard=0"}));
   const double r = 0.3, a0 = 0.3 + Concession::kDefaultStart * 0.7;
-  EXPECT_NEAR(t.at(5, "aspiration", "west"), r + (a0 - r) * (1 - 4 * 0.75 / 8), 1e-12);
+  EXPECT_NEAR(t.at(5, "aspiration", "west"), r + (a0 - r) * (1 - std::pow(0.5, 1 / 0.75)), 1e-12);
+  EXPECT_EQ(t.at(9, "aspiration", "west"), r);
+  // Pressure bends it the other way: 0.25 more pressure at full trust, m = 1.25.
+  const Traced p(deadlock({"agents.west.concession={tactic: time, deadline: 9, on_deadline: stay}",
+                           "agents.west.domestic={pressure: 0.25}", "protocol.walkout.hazard=0"}));
+  EXPECT_NEAR(p.at(5, "aspiration", "west"), r + (a0 - r) * (1 - std::pow(0.5, 1 / 1.25)), 1e-12);
+  EXPECT_EQ(p.at(9, "aspiration", "west"), r);
 }
 
 TEST(Concession, AnImitatorCopiesTheOthersShareAndTitForTatTheirAmount) {

@@ -97,7 +97,8 @@ void Concession::start(Run& run) const {
 void Concession::step(Run& run) const {
   // Faratin, Sierra & Jennings 1998: time-dependent and behaviour-dependent
   // tactics; Zeuthen 1930 and Cross 1965 for the geometric decay. Pressure
-  // speeds every tactic, mistrust slows it. Trust grows when every
+  // speeds every tactic, mistrust slows it (the time tactic still meets its
+  // deadline). Trust grows when every
   // principal concedes (reciprocity, Kydd 2006).
   Talks& t = run.talks;
   State& st = run.state<State>(state_);
@@ -130,12 +131,15 @@ void Concession::step(Run& run) const {
       fall = gap * std::min(1.0, run.param(o.rate) * speed);
     } else if (o.tactic == Tactic::time) {
       // The clock runs from 0 in round 1 to 1 at the deadline (the horizon
-      // when none is given); the aspiration is r + opening (1 - clock^(1/beta)).
+      // when none is given); the aspiration is r + opening (1 - clock^(1 /
+      // (beta m))): pressure and mistrust bend the curve (m > 1 concedes
+      // earlier, m < 1 later), never the deadline, where it is r exactly.
       const double span =
           o.deadline != kNoParam ? run.param(o.deadline) : run.scenario().rounds.horizon;
-      if (span > 1) st.clock[i] = std::min(1.0, st.clock[i] + speed / (span - 1));
+      if (span > 1) st.clock[i] = std::min(1.0, t.round / (span - 1));
+      const double shape = run.param(o.beta) * speed;
       const double target =
-          t.reservation[i] + st.opening[i] * (1 - std::pow(st.clock[i], 1 / run.param(o.beta)));
+          t.reservation[i] + st.opening[i] * (1 - std::pow(st.clock[i], 1 / shape));
       fall = std::clamp(t.aspiration[i] - target, 0.0, gap);
     } else {
       // The others' mean concession of last round, copied as a share of
