@@ -902,6 +902,12 @@ class Loader {
   /// A reservation: a number or distribution on the utility scale, or
   /// `{of: status_quo | TEXT, plus: OFFSET}`.
   void read_reservation(const YNode& n, const std::string& path, Agent& a, const Scenario& s) {
+    if (n.is_map() && !n.find("of") && n.find("plus")) {
+      c_.error(n, path,
+               "a relative reservation needs `of` (got plus without it, expected {of: "
+               "status_quo, plus: D} or {of: TEXT, plus: D})");
+      return;
+    }
     if (!n.is_map() || !n.find("of")) {
       if (auto p = read_param(c_, n, path, kProbability)) a.reservation = std::move(*p);
       return;

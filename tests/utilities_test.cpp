@@ -100,6 +100,12 @@ TEST(Reservation, ErrorsNameTheTextAndTheIssue) {
   EXPECT_EQ(problems(bad), std::vector<std::string>{"texts.jcpoa.enrichment: out of range (got 90, "
                                                     "expected a number in [0, 60] (% U-235))"});
   bad = kAnchored;
+  bad.replace(bad.find("{of: status_quo, plus: 0.1}"), 27, "{plus: 0.1}");
+  EXPECT_EQ(problems(bad), std::vector<std::string>{
+                               "agents.us.reservation: a relative reservation needs `of` (got plus "
+                               "without it, expected {of: status_quo, plus: D} or {of: TEXT, plus: "
+                               "D})"});
+  bad = kAnchored;
   bad.replace(bad.find("plus: 0.1"), 9, "plus: 2");
   EXPECT_EQ(problems(bad), std::vector<std::string>{"agents.us.reservation.plus: out of range (got "
                                                     "2, expected a number in [-1, 1])"});

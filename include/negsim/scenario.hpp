@@ -364,7 +364,7 @@ struct Agent {
   std::vector<RedLine> red_lines;
   std::vector<Influence> influence;
   std::optional<Domestic> domestic;  ///< principals only
-  std::optional<Strike> strike;      ///< spoilers only
+  std::optional<Strike> strike;      ///< spoilers, and principals that also strike
   std::optional<Snapback> snapback;  ///< enforcers only
   std::optional<Bias> bias;          ///< mediators only
   Param skill = 0.5;                 ///< mediators: in [0, 1]
