@@ -55,7 +55,7 @@ double traced(const RoundTrace& round, std::size_t field, int agent, int issue) 
 ParamId Setup::param(int agent, std::string name, const Param& source, int issue, bool whole) {
   Catalog& c = negotiation_.catalog_;
   if (c.params.size() >= kNoParam) throw std::length_error("too many parameters in one scenario");
-  ParamInfo info{std::move(name), agent, issue, whole, &source, 0};
+  ParamInfo info{std::move(name), agent, issue, whole, source, 0};
   c.params.push_back(std::move(info));
   const std::size_t p = c.params.size() - 1;
   // Each parameter's uniform comes from the stream of its full name, so a
@@ -270,9 +270,9 @@ void Negotiation::draw(std::uint64_t seed, std::uint64_t point, std::uint64_t ru
   out.values.resize(catalog_.params.size());
   for (std::size_t p = 0; p < catalog_.params.size(); ++p) {
     const ParamInfo& info = catalog_.params[p];
-    double x = info.source->is_constant()
-                   ? info.source->value()
-                   : quantile(*info.source,
+    double x = info.source.is_constant()
+                   ? info.source.value()
+                   : quantile(info.source,
                               Rng(seed, point, run, Purpose::params, info.substream).uniform());
     if (info.whole) x = static_cast<double>(std::lround(x));
     if (info.issue >= 0) x = to_unit(static_cast<std::size_t>(info.issue), x);

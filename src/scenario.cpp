@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <stdexcept>
 
 #include "negsim/detail/overloaded.hpp"
 
@@ -82,6 +83,14 @@ const char* to_string(RatificationFailure r) {
       return "phase";
   }
   return "?";
+}
+
+Param ExtensionBlock::default_of(std::string_view field) const {
+  for (const ExtensionField& f : fields) {
+    if (f.name == field && f.value) return Param(*f.value);
+  }
+  throw std::logic_error("block \"" + name + "\" declares no default for \"" + std::string(field) +
+                         "\"");
 }
 
 const ExtensionValue* Scenario::extension_value(int agent, std::string_view block,

@@ -184,3 +184,27 @@ TEST(Concession, TheWalkoutRateHasItsClosedForm) {
 
 }  // namespace
 }  // namespace negsim::model
+
+namespace negsim::model {
+namespace {
+
+TEST(Concession, AScenarioBuiltInCodeWithoutTheBlockConcedesByTheDeclaredDefaults) {
+  // The block is always there when a file is read; a program that builds
+  // its Scenario in code may leave it out, and then every principal draws
+  // the defaults the block declares (kept by the parameter, not borrowed).
+  Scenario s = load_scenario(test::kDataDir + "/good/talks.yaml");
+  for (Agent& a : s.agents) a.extensions.clear();
+  const Negotiation negotiation(s);
+  Draw draw;
+  negotiation.draw(s.seed, 0, 0, draw);
+  EXPECT_EQ(draw.values[negotiation.param("west.concession.rate")], 0.05);
+  EXPECT_EQ(draw.values[negotiation.param("east.concession.start")], Concession::kDefaultStart);
+  const Traced t(s);
+  EXPECT_NEAR(t.at(1, "aspiration", "west"),
+              t.at(1, "reservation", "west") +
+                  Concession::kDefaultStart * (1 - t.at(1, "reservation", "west")),
+              1e-12);
+}
+
+}  // namespace
+}  // namespace negsim::model

@@ -67,9 +67,10 @@ struct ParamInfo {
   std::string name;  ///< within its owner: "strike.base", "ideal.enrichment", "protocol.text_noise"
   int agent = -1;    ///< the owning agent, or -1 for a parameter of the talks
   int issue = -1;    ///< the issue whose units it is in (stored normalised), or -1
-  bool whole = false;             ///< rounded to the nearest whole number (deadlines, patience)
-  const Param* source = nullptr;  ///< the scenario's distribution (never null)
-  std::uint32_t substream = 0;    ///< of Purpose::params, from the full name
+  bool whole = false;           ///< rounded to the nearest whole number (deadlines, patience)
+  Param source;                 ///< the distribution it is drawn from (a copy: a mechanism
+                                ///< may pass a default it made itself)
+  std::uint32_t substream = 0;  ///< of Purpose::params, from the full name
 };
 
 /// One kind of event.

@@ -330,6 +330,11 @@ struct ExtensionBlock {
   /// when the file leaves it out (a block of the talks always does).
   bool always = false;
   bool operator==(const ExtensionBlock&) const = default;
+
+  /// The declared default of a number field (a scenario built in code may
+  /// lack the block; a mechanism then draws this). Throws std::logic_error
+  /// for a field the block does not declare with a default.
+  Param default_of(std::string_view field) const;
 };
 
 /// One field of an extension block as read (defaults filled in).

@@ -44,6 +44,7 @@ std::vector<ExtensionBlock> Concession::extensions() {
 
 void Concession::declare(Setup& setup) {
   const Scenario& s = setup.scenario();
+  const ExtensionBlock declared = extensions().front();
   for (std::size_t i : setup.negotiation().principals()) {
     const int a = static_cast<int>(i);
     Own o;
@@ -53,18 +54,18 @@ void Concession::declare(Setup& setup) {
     const ExtensionValue* on = s.extension_value(a, kBlock, "on_deadline");
     o.on_deadline = on && on->word == "stay" ? OnDeadline::stay : OnDeadline::walkout;
     // A scenario built in code without the block concedes by the defaults
-    // (kept here: a parameter refers to its source for the mechanism's life).
-    auto field = [&](const char* name, double fallback) -> const Param& {
-      if (const Param* p = s.extension(a, kBlock, name)) return *p;
-      return defaults_.emplace_back(fallback);
+    // the block declares.
+    auto field = [&](const char* name) {
+      const Param* p = s.extension(a, kBlock, name);
+      return p ? *p : declared.default_of(name);
     };
     const std::string at = std::string(kBlock) + ".";
     if (o.tactic == Tactic::time) {
-      o.beta = setup.param(a, at + "beta", field("beta", 1.0));
+      o.beta = setup.param(a, at + "beta", field("beta"));
     } else {
-      o.rate = setup.param(a, at + "rate", field("rate", 0.05));
+      o.rate = setup.param(a, at + "rate", field("rate"));
     }
-    o.start = setup.param(a, at + "start", field("start", kDefaultStart));
+    o.start = setup.param(a, at + "start", field("start"));
     if (const Param* d = s.extension(a, kBlock, "deadline")) {
       o.deadline = setup.param(a, at + "deadline", *d, -1, true);
     }

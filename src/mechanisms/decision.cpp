@@ -70,14 +70,16 @@ void Decision::declare(Setup& setup) {
   const Scenario& s = setup.scenario();
   const ExtensionValue* rule = s.extension_value(-1, "voting", "rule");
   qualified_ = rule && rule->word == "qualified";
-  auto talks_field = [&](const char* name, double fallback) -> const Param& {
-    if (const Param* p = s.extension(-1, "voting", name)) return *p;
-    return defaults_.emplace_back(fallback);
+  // A scenario built in code without the block votes by the declared defaults.
+  const ExtensionBlock voting = extensions().front();
+  auto talks_field = [&](const char* name) {
+    const Param* p = s.extension(-1, "voting", name);
+    return p ? *p : voting.default_of(name);
   };
   if (qualified_) {
-    members_ = setup.param(-1, "mechanisms.voting.members", talks_field("members", 0.55));
-    weight_ = setup.param(-1, "mechanisms.voting.weight", talks_field("weight", 0.65));
-    blocking_ = setup.param(-1, "mechanisms.voting.blocking", talks_field("blocking", 1), -1, true);
+    members_ = setup.param(-1, "mechanisms.voting.members", talks_field("members"));
+    weight_ = setup.param(-1, "mechanisms.voting.weight", talks_field("weight"));
+    blocking_ = setup.param(-1, "mechanisms.voting.blocking", talks_field("blocking"), -1, true);
   }
   for (std::size_t i : setup.negotiation().principals()) {
     const int a = static_cast<int>(i);

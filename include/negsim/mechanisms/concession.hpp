@@ -5,7 +5,6 @@
 #pragma once
 
 #include <array>
-#include <deque>
 #include <vector>
 
 #include "negsim/mechanism.hpp"
@@ -52,7 +51,6 @@ class Concession final : public Mechanism {
     bool conceded_before;                    ///< a round has passed (imitators have a model)
   };
   std::vector<Own> principals_;
-  std::deque<Param> defaults_;  ///< sources of the defaults when a scenario lacks the block
   ParamId trust_gain_ = kNoParam;
   std::size_t state_ = 0;
   FieldId pace_ = 0;

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <array>
-#include <deque>
 #include <vector>
 
 #include "negsim/mechanism.hpp"
@@ -51,7 +50,6 @@ class Decision final : public Mechanism {
   ParamId members_ = kNoParam, weight_ = kNoParam, blocking_ = kNoParam;
   std::vector<ParamId> vote_weight_;  ///< per principal (in principals() order)
   std::vector<std::uint16_t> veto_;   ///< per principal: the issues it holds a veto on (bit k)
-  std::deque<Param> defaults_;
   ParamId trust_shock_ = kNoParam;
   StreamId stream_ = 0;
   EventKind passed_ = 0, failed_ = 0, phased_ = 0;
