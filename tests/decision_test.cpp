@@ -126,14 +126,7 @@ TEST(Decision, AVetoPlayerBlocksExactlyTheTextsThatSettleItsIssues) {
 
 TEST(Decision, VoteFieldsAreCheckedWhereTheyAreWritten) {
   auto problems = [](std::vector<std::string> sets) {
-    try {
-      with_north(std::move(sets));
-    } catch (const ScenarioError& e) {
-      std::vector<std::string> out;
-      for (const auto& d : e.diagnostics()) out.push_back(d.path + ": " + d.message);
-      return out;
-    }
-    return std::vector<std::string>{};
+    return test::problems_of([&] { with_north(std::move(sets)); });
   };
   EXPECT_EQ(
       problems({"agents.north.vote={veto: [relef]}"}),

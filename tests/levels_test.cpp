@@ -33,14 +33,7 @@ agents:
 )";
 
 std::vector<std::string> problems(const std::string& text) {
-  try {
-    load_scenario_text(text, "mixed.yaml");
-  } catch (const ScenarioError& e) {
-    std::vector<std::string> out;
-    for (const auto& d : e.diagnostics()) out.push_back(d.path + ": " + d.message);
-    return out;
-  }
-  return {};
+  return test::problems_of([&] { load_scenario_text(text, "mixed.yaml"); });
 }
 
 std::string with(std::string text, const std::string& from, const std::string& to) {

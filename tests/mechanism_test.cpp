@@ -279,14 +279,7 @@ TEST(Mechanism, FieldsMayBeWordsPrincipalsAndRoundsUpToTheHorizon) {
     return load_scenario(test::kDataDir + "/good/talks.yaml", options);
   };
   auto problems = [&](std::vector<std::string> sets) {
-    try {
-      load(std::move(sets));
-    } catch (const ScenarioError& e) {
-      std::vector<std::string> out;
-      for (const auto& d : e.diagnostics()) out.push_back(d.path + ": " + d.message);
-      return out;
-    }
-    return std::vector<std::string>{};
+    return test::problems_of([&] { load(std::move(sets)); });
   };
   const Scenario s = load({"agents.west.pact={mode: hard, by: 29, ally: east}",
                            "agents.east.pact={uniform: [0.2, 0.4]}"});

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "negsim/cli.hpp"
+#include "negsim/diagnostic.hpp"
 
 namespace negsim::test {
 
@@ -42,6 +43,20 @@ inline CliResult run_cli(const std::vector<std::string>& args) {
   std::ostringstream out, err;
   const int code = cli::run(args, out, err);
   return {code, out.str(), err.str()};
+}
+
+/// The problems a load reports, each as "path: message" (empty when it
+/// loads): what the scenario tests compare, without locations.
+template <class Load>
+std::vector<std::string> problems_of(Load&& load) {
+  try {
+    load();
+  } catch (const ScenarioError& e) {
+    std::vector<std::string> out;
+    for (const auto& d : e.diagnostics()) out.push_back(d.path + ": " + d.message);
+    return out;
+  }
+  return {};
 }
 
 /// A valid scenario that tests modify; kept small so each test reads alone.

@@ -77,14 +77,7 @@ TEST(Reservation, IsTheUtilityOfTheStatusQuoOrOfANamedTextPlusTheOffset) {
 
 TEST(Reservation, ErrorsNameTheTextAndTheIssue) {
   auto problems = [](const std::string& text) {
-    try {
-      load_scenario_text(text, "t.yaml");
-    } catch (const ScenarioError& e) {
-      std::vector<std::string> out;
-      for (const auto& d : e.diagnostics()) out.push_back(d.path + ": " + d.message);
-      return out;
-    }
-    return std::vector<std::string>{};
+    return test::problems_of([&] { load_scenario_text(text, "t.yaml"); });
   };
   std::string bad = kAnchored;
   bad.replace(bad.find("of: jcpoa"), 9, "of: jcpo");
