@@ -127,13 +127,11 @@ int command_utilities(const std::vector<std::string>& args, std::ostream& out, s
   if (!vm.count("file")) throw UsageError("missing the scenario FILE");
   const std::uint64_t draws = parse_count("draws", vm["draws"].as<std::string>());
   if (draws == 0 || draws > 10'000'000) throw UsageError("--draws: in [1, 10000000]");
-  std::optional<std::uint64_t> seed_option;
-  if (vm.count("seed")) seed_option = parse_count("seed", vm["seed"].as<std::string>());
   const std::string file = vm["file"].as<std::string>();
   const auto loaded = load_for_command(vm, file, err);
   if (!loaded) return kInvalidInput;
   const Scenario& s = loaded->scenario;
-  const std::uint64_t seed = seed_option.value_or(s.seed);
+  const std::uint64_t seed = seed_of(vm, s);
 
   // Columns: the status quo, each agent's ideal, each text.
   std::vector<Column> columns;

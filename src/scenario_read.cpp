@@ -290,9 +290,8 @@ class Loader {
         continue;
       }
       if (!defaults_complete(b)) continue;
-      block_loc_ = root.loc;
-      s.extensions.emplace_back(b.name,
-                                read_block(b, nullptr, join_path("mechanisms", b.name), "", s));
+      s.extensions.emplace_back(
+          b.name, read_block(b, nullptr, root.loc, join_path("mechanisms", b.name), "", s));
     }
     if (agents && agents->is_map()) check_cast(*agents);
     return s;
@@ -652,29 +651,34 @@ class Loader {
       }
     }
     if (has("skill")) read_param_field(c_, f, "skill", kProbability, a.skill);
-    block_loc_ = key.loc;
     for (const ExtensionBlock& b : extensions_) {
       if (b.roles.empty() || !has(b.name.c_str())) continue;
       const YNode* v = f.get(b.name);
       if (v || b.always)
-        a.extensions.emplace_back(b.name, read_block(b, v, f.sub(b.name), a.name, s));
+        a.extensions.emplace_back(b.name, read_block(b, v, key.loc, f.sub(b.name), a.name, s));
     }
     return a;
   }
 
+  /// Whether a field left out takes a value: a list of issues the empty
+  /// list, a choice its first word, a number its declared default.
+  static bool has_default(const ExtensionField& f) {
+    return f.type == FieldType::issues ||
+           (f.type == FieldType::choice ? !f.choices.empty() : f.value.has_value());
+  }
+
   /// Whether a block can be left out: every field has a default or is optional.
   static bool defaults_complete(const ExtensionBlock& b) {
-    return std::all_of(b.fields.begin(), b.fields.end(), [](const ExtensionField& f) {
-      return f.optional || f.type == FieldType::issues ||
-             (f.type == FieldType::choice ? !f.choices.empty() : f.value.has_value());
-    });
+    return std::all_of(b.fields.begin(), b.fields.end(),
+                       [](const ExtensionField& f) { return f.optional || has_default(f); });
   }
 
   /// An extension block's fields, checked against their declared ranges,
   /// defaults filled in. `self`: the agent the block belongs to (empty for
-  /// the talks); `n` null: the block was left out (defaults only).
-  ExtensionValues read_block(const ExtensionBlock& block, const YNode* n, const std::string& path,
-                             const std::string& self, const Scenario& s) {
+  /// the talks); `n` null: the block was left out (defaults only, located
+  /// at `left_out`, the agent or the file).
+  ExtensionValues read_block(const ExtensionBlock& block, const YNode* n, const SourceLoc& left_out,
+                             const std::string& path, const std::string& self, const Scenario& s) {
     ExtensionValues out;
     // A lone number or distribution in place of the block sets its shorthand field.
     const bool shorthand =
@@ -698,13 +702,10 @@ class Loader {
       v.name = field.name;
       v.type = field.type;
       const YNode* given = shorthand && field.name == block.shorthand ? n : g.get(field.name);
-      const SourceLoc at = n ? n->loc : block_loc_;
+      const SourceLoc at = n ? n->loc : left_out;
       if (!given) {
-        const bool has_default =
-            field.type == FieldType::issues ||
-            (field.type == FieldType::choice ? !field.choices.empty() : field.value.has_value());
         if (field.optional) continue;
-        if (!has_default) {
+        if (!has_default(field)) {
           if (n) g.require(field.name, field.doc.empty() ? "a value" : field.doc);
           continue;
         }
@@ -783,17 +784,17 @@ class Loader {
     for (const ExtensionBlock& b : extensions_) {
       if (b.roles.empty()) names.push_back(b.name);
     }
-    for_each_named(c_, n, "mechanisms", "mechanism names to their fields",
-                   [&](const YNode& key, const YNode& value, const std::string& sub) {
-                     const auto it = std::find_if(extensions_.begin(), extensions_.end(),
-                                                  [&](const ExtensionBlock& b) {
-                                                    return b.roles.empty() && b.name == key.scalar;
-                                                  });
-                     if (it == extensions_.end()) {
-                       return unknown_name(c_, key, sub, names, "mechanism block");
-                     }
-                     s.extensions.emplace_back(key.scalar, read_block(*it, &value, sub, "", s));
-                   });
+    for_each_named(
+        c_, n, "mechanisms", "mechanism names to their fields",
+        [&](const YNode& key, const YNode& value, const std::string& sub) {
+          const auto it = std::find_if(
+              extensions_.begin(), extensions_.end(),
+              [&](const ExtensionBlock& b) { return b.roles.empty() && b.name == key.scalar; });
+          if (it == extensions_.end()) {
+            return unknown_name(c_, key, sub, names, "mechanism block");
+          }
+          s.extensions.emplace_back(key.scalar, read_block(*it, &value, value.loc, sub, "", s));
+        });
   }
 
   void read_ideal(const YNode& n, const std::string& path, Agent& a, const Scenario& s) {
@@ -1171,7 +1172,6 @@ class Loader {
   std::vector<std::string> issue_names_;
   std::vector<std::string> agent_names_;
   std::vector<std::optional<Role>> agent_roles_;
-  SourceLoc block_loc_;  ///< where a block left out takes its defaults (for messages)
 };
 
 /// Validates a tree whose bases are resolved, with the overrides applied.
