@@ -108,6 +108,16 @@ Json event_json(const model::Negotiation& neg, const model::Event& e) {
   return j;
 }
 
+/// The issues whose bits a holdout's mask sets: where the judged text
+/// crossed its red lines (RunResult::holdout_issues).
+std::vector<std::string> crossed_issues(const Scenario& s, std::uint16_t mask) {
+  std::vector<std::string> out;
+  for (std::size_t k = 0; k < s.issues.size(); ++k) {
+    if (mask >> k & 1u) out.push_back(s.issues[k].name);
+  }
+  return out;
+}
+
 }  // namespace
 
 TracedRun trace_run(const model::Negotiation& negotiation, std::uint64_t seed, std::uint64_t run) {
@@ -183,9 +193,8 @@ void write_trace_text(std::ostream& out, const TracedRun& t) {
       out << "\n  " << s.agents[i].name << ": short of its aspiration by "
           << fixed(res.holdout_gap[i], 3);
       std::string lines;
-      for (std::size_t k = 0; k < n; ++k) {
-        if (res.holdout_issues[i] >> k & 1u)
-          lines += (lines.empty() ? "" : ", ") + s.issues[k].name;
+      for (const std::string& issue : crossed_issues(s, res.holdout_issues[i])) {
+        lines += (lines.empty() ? "" : ", ") + issue;
       }
       if (!lines.empty()) out << "; crosses its red lines on " << lines;
     }
@@ -270,11 +279,8 @@ void write_trace_json(std::ostream& out, const TracedRun& t) {
     Json holdouts = Json::object();
     for (std::size_t i = 0; i < s.agents.size(); ++i) {
       if (!(res.holdouts >> i & 1u)) continue;
-      Json lines = Json::array();
-      for (std::size_t k = 0; k < n; ++k) {
-        if (res.holdout_issues[i] >> k & 1u) lines.push_back(s.issues[k].name);
-      }
-      holdouts[s.agents[i].name] = Json{{"gap", res.holdout_gap[i]}, {"red_lines", lines}};
+      holdouts[s.agents[i].name] = Json{{"gap", res.holdout_gap[i]},
+                                        {"red_lines", crossed_issues(s, res.holdout_issues[i])}};
     }
     outcome["judged_on"] = res.judged_interim ? "interim" : "full";
     outcome["holdouts"] = holdouts;
