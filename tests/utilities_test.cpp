@@ -75,6 +75,25 @@ TEST(Reservation, IsTheUtilityOfTheStatusQuoOrOfANamedTextPlusTheOffset) {
   EXPECT_EQ(load_scenario_text(yaml, "resolved.yaml"), s);
 }
 
+TEST(Reservation, MeasuredByTheStatusQuoLeavesTheTrustAsGiven) {
+  // The anchored reservation once skipped the principal's trust, which
+  // then read 0 whatever the file said.
+  std::string text = kAnchored;
+  text.replace(text.find("    reservation: {of: status_quo"), 0, "    trust: 0.4\n");
+  text.replace(text.find("    reservation: {of: jcpoa"), 0, "    trust: {uniform: [0.6, 0.8]}\n");
+  const Scenario s = load_scenario_text(text, "anchored.yaml");
+  const model::Negotiation negotiation(s);
+  model::Draw draw;
+  negotiation.draw(s.seed, 0, 0, draw);
+  model::RunStreams streams(negotiation, s.seed, 0, 0);
+  model::Talks talks;
+  negotiation.opening(draw, streams, talks);
+  EXPECT_DOUBLE_EQ(talks.trust[0], 0.4);
+  EXPECT_GE(talks.trust[1], 0.6);
+  EXPECT_LE(talks.trust[1], 0.8);
+  EXPECT_NEAR(talks.reservation[0], 0.24 + 0.1, 1e-12);
+}
+
 TEST(Reservation, ErrorsNameTheTextAndTheIssue) {
   auto problems = [](const std::string& text) {
     return test::problems_of([&] { load_scenario_text(text, "t.yaml"); });

@@ -32,8 +32,8 @@ void Agents::declare(Setup& setup) {
       }
     } else if (agent.role == Role::principal) {
       o.reservation = setup.param(i, "reservation", agent.reservation);
-      o.trust = setup.param(i, "trust", agent.trust);
     }
+    if (agent.role == Role::principal) o.trust = setup.param(i, "trust", agent.trust);
     for (std::size_t k = 0; k < s.issues.size(); ++k) {
       const int issue = static_cast<int>(k);
       // No ideal on an issue: no position there, and no weight.
