@@ -235,7 +235,21 @@ void unknown_name(Checker& c, const YNode& key, const std::string& path,
 class Loader {
  public:
   Loader(Checker& c, const std::vector<ExtensionBlock>& extensions)
-      : c_(c), extensions_(extensions) {}
+      : c_(c), extensions_(extensions) {
+    // `{beta: ...}` in place of a block with a shorthand reads as a
+    // distribution of the shorthand field, so no field of such a block may
+    // be named after a distribution kind: a mechanism's declaration error.
+    for (const ExtensionBlock& b : extensions_) {
+      if (b.shorthand.empty()) continue;
+      for (const ExtensionField& f : b.fields) {
+        if (std::find(kDistributionKinds.begin(), kDistributionKinds.end(), f.name) !=
+            kDistributionKinds.end()) {
+          throw std::logic_error("block \"" + b.name + "\" has a shorthand and a field named \"" +
+                                 f.name + "\", a distribution kind: rename the field");
+        }
+      }
+    }
+  }
 
   Scenario read(const YNode& root) {
     Scenario s;

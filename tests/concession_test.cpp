@@ -61,7 +61,7 @@ TEST(Concession, AspirationsStartTheGivenShareOfTheWayFromReservationToIdeal) {
 TEST(Concession, ALinearTacticReachesTheReservationExactlyAtTheDeadline) {
   // a(t) = r + (a0 - r) (1 - ((t - 1) / (T - 1))^(1 / beta)), T = 10.
   const Traced t(
-      deadlock({"agents.west.concession={tactic: time, beta: 1, deadline: 10, "
+      deadlock({"agents.west.concession={tactic: time, shape: 1, deadline: 10, "
                 "on_deadline: stay}",
                 "protocol.walkout.hazard=0"}));
   ASSERT_GE(t.trace.rounds.size(), 12u);
@@ -79,8 +79,8 @@ TEST(Concession, ABoulwareConcedesLateAndAConcederEarly) {
   // beta < 1 holds out (Boulware), beta > 1 gives way early (conceder):
   // halfway to the deadline, the remaining share of the gap is 1 - 0.5^(1/beta).
   for (const double beta : {0.5, 1.0, 2.0}) {
-    const Traced t(deadlock({"agents.west.concession={tactic: time, beta: " + std::to_string(beta) +
-                                 ", deadline: 11, on_deadline: stay}",
+    const Traced t(deadlock({"agents.west.concession={tactic: time, shape: " +
+                                 std::to_string(beta) + ", deadline: 11, on_deadline: stay}",
                              "protocol.walkout.hazard=0"}));
     const double r = 0.3, a0 = 0.3 + Concession::kDefaultStart * 0.7;
     EXPECT_NEAR(t.at(6, "aspiration", "west"), r + (a0 - r) * (1 - std::pow(0.5, 1 / beta)), 1e-12)
@@ -160,7 +160,7 @@ TEST(Concession, TheWalkoutRateHasItsClosedForm) {
   // ever reaches a reservation of 0.95, so from round D each walks out with
   // hazard h: over the n = 30 - 20 + 1 rounds left, P(walk-out) = 1 - (1 - h)^(2n).
   const double h = 0.05;
-  const std::string tactic = "{tactic: time, beta: 0.02, deadline: 20, on_deadline: stay}";
+  const std::string tactic = "{tactic: time, shape: 0.02, deadline: 20, on_deadline: stay}";
   const Scenario s =
       deadlock({"agents.west.reservation=0.95", "agents.east.reservation=0.95",
                 "agents.west.concession=" + tactic, "agents.east.concession=" + tactic,

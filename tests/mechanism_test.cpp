@@ -317,6 +317,31 @@ TEST(Mechanism, FieldsMayBeWordsPrincipalsAndRoundsUpToTheHorizon) {
                 "agents.west.pact: wrong type (got lots, expected a number in [0, 1])"});
 }
 
+TEST(Mechanism, ABlockWithAShorthandCannotNameAFieldAfterADistribution) {
+  // `pact: {beta: {a: 2, b: 5}}` would read as a distribution of the
+  // shorthand, never as the field: the loader refuses the declaration.
+  ExtensionBlock b;
+  b.name = "pact";
+  b.roles = {Role::principal};
+  b.shorthand = "weight";
+  b.fields = {ExtensionField::number("weight", 0, 1, 0.5, "a share"),
+              ExtensionField::number("beta", 0, 1, 0.5, "a shape")};
+  LoadOptions options;
+  options.extensions = standard_extensions();
+  options.extensions->push_back(b);
+  try {
+    load_scenario(test::kDataDir + "/good/talks.yaml", options);
+    FAIL() << "a field named after a distribution kind was accepted";
+  } catch (const std::logic_error& e) {
+    EXPECT_NE(std::string(e.what()).find("\"pact\" has a shorthand and a field named \"beta\""),
+              std::string::npos)
+        << e.what();
+  }
+  b.shorthand.clear();  // without a shorthand, nothing is ambiguous
+  options.extensions->back() = b;
+  EXPECT_NO_THROW(load_scenario(test::kDataDir + "/good/talks.yaml", options));
+}
+
 TEST(Mechanism, StaminaLowersTheFatigueBreakdowns) {
   // A wrong version (resistance ignored, or raising the hazard) fails this.
   auto fatigue = [](const Scenario& s) {

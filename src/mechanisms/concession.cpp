@@ -33,7 +33,8 @@ std::vector<ExtensionBlock> Concession::extensions() {
       ExtensionField::number(
           "start", 0, 1, kDefaultStart,
           "where the aspiration starts, as a share of the way from the reservation to the ideal"),
-      ExtensionField::number("beta", 0.01, 100, 1.0, "the time tactic's shape"),
+      ExtensionField::number("shape", 0.01, 100, 1.0,
+                             "the time tactic's shape (Faratin et al.'s beta)"),
       ExtensionField::rounds("deadline", 1, 0, {},
                              "the round by which the principal is at its reservation")
           .or_absent(),
@@ -61,7 +62,7 @@ void Concession::declare(Setup& setup) {
     };
     const std::string at = std::string(kBlock) + ".";
     if (o.tactic == Tactic::time) {
-      o.beta = setup.param(a, at + "beta", field("beta"));
+      o.beta = setup.param(a, at + "shape", field("shape"));
     } else {
       o.rate = setup.param(a, at + "rate", field("rate"));
     }
