@@ -9,7 +9,7 @@ negsim=${1:-build/release/negsim}
 runs=${RUNS:-100000}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-scenarios=(muscat-2025 israel-strike snapback congress unrest maximalist no-mediator jcpoa-2015)
+scenarios=(muscat-2025 israel-strike snapback congress unrest maximalist no-mediator jcpoa-2015 ultimatum)
 for s in "${scenarios[@]}"; do
   "$negsim" run "scenarios/$s.yaml" --runs "$runs" --seed 20250426 --quiet --out "$out/$s"
 done
@@ -18,12 +18,12 @@ import json, sys
 out, names = sys.argv[1], sys.argv[2:]
 def cell(o):
     return f"{100*o['p']:.1f} [{100*o['lo']:.1f}, {100*o['hi']:.1f}]"
-print("| scenario | full deal | interim deal | breakdown | (strike / snapback / walk-out) | no agreement | median relief in full deals |")
+print("| scenario | full deal | interim deal | breakdown | (strike / snapback / walk-out / deadline) | no agreement | median relief in full deals |")
 print("|---|---:|---:|---:|---:|---:|---:|")
 for n in names:
     j = json.load(open(f"{out}/{n}/summary.json"))
     o, c = j["outcomes"], j["breakdown_causes"]
-    causes = " / ".join(f"{100*c[k]['p']:.1f}" for k in ("strike", "snapback", "walkout"))
+    causes = " / ".join(f"{100*c[k]['p']:.1f}" for k in ("strike", "snapback", "walkout", "deadline"))
     relief = j["terms"]["full_deal"]["sanctions"]["q50"]
     relief = "-" if relief is None else f"{relief:.0f}%"
     print(f"| `{n}` | {cell(o['full_deal'])} | {cell(o['interim_deal'])} | {cell(o['breakdown'])} | {causes} | {cell(o['no_agreement'])} | {relief} |")
