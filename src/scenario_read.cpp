@@ -1192,7 +1192,9 @@ class Loader {
 Scenario load_resolved(YNode root, const std::string& path, const LoadOptions& options) {
   Checker checker;
   for (const auto& o : options.overrides) {
-    apply_override(root, o, options.limits, checker.diagnostics());
+    apply_override(root, o, options.limits,
+                   options.extensions ? *options.extensions : standard_fields(),
+                   checker.diagnostics());
   }
   Loader loader(checker, options.extensions ? *options.extensions : standard_fields());
   Scenario s = loader.read(root);
@@ -1205,7 +1207,9 @@ Scenario load_resolved(YNode root, const std::string& path, const LoadOptions& o
 
 Scenario load_tree(YNode root, const std::string& path, const LoadOptions& options) {
   std::vector<std::string> chain;
-  return load_resolved(resolve_base(std::move(root), path, chain, options.limits), path, options);
+  return load_resolved(resolve_base(std::move(root), path, chain, options.limits,
+                                    options.extensions ? *options.extensions : standard_fields()),
+                       path, options);
 }
 
 }  // namespace
@@ -1224,7 +1228,8 @@ ScenarioSource read_scenario_source(const std::string& path, const detail::Parse
         {Diagnostic{SourceLoc{path, 1, 1}, "", "file is empty (expected a scenario mapping)"}});
   }
   std::vector<std::string> chain;
-  source.tree = resolve_base(std::move(root), path, chain, limits);
+  source.tree = resolve_base(std::move(root), path, chain, limits,
+                             source.extensions ? *source.extensions : standard_fields());
   return source;
 }
 

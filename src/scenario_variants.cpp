@@ -23,11 +23,51 @@ bool is_distribution(const YNode& n) {
              kDistributionKinds.end();
 }
 
+/// The field a lone number or distribution sets at `path` (agents.NAME.BLOCK
+/// or mechanisms.BLOCK) when that block declares a shorthand; null elsewhere.
+const std::string* shorthand_at(const std::vector<ExtensionBlock>& blocks,
+                                const std::vector<std::string>& path) {
+  const bool agent = path.size() == 3 && path[0] == "agents";
+  const bool talks = path.size() == 2 && path[0] == "mechanisms";
+  if (!agent && !talks) return nullptr;
+  for (const ExtensionBlock& b : blocks) {
+    if (b.name == path.back() && b.roles.empty() == talks && !b.shorthand.empty()) {
+      return &b.shorthand;
+    }
+  }
+  return nullptr;
+}
+
+/// Sets `value` as the shorthand field of the block `node` (a mapping), if
+/// `value` is a lone number or distribution and the block at `path` has a
+/// shorthand: `concession: 0.1` over `{tactic: time, ...}` changes the rate
+/// and keeps the tactic. Returns whether it did.
+bool set_shorthand(YNode& node, const YNode& value, const std::vector<ExtensionBlock>& blocks,
+                   const std::vector<std::string>& path) {
+  if (!node.is_map() || is_distribution(node)) return false;
+  if (!value.is_scalar() && !is_distribution(value)) return false;
+  const std::string* field = shorthand_at(blocks, path);
+  if (!field) return false;
+  if (YNode* existing = node.find(*field)) {
+    *existing = value;
+  } else {
+    YNode key;
+    key.kind = YNode::Kind::scalar;
+    key.scalar = *field;
+    key.loc = value.loc;
+    node.entries.emplace_back(std::move(key), value);
+  }
+  return true;
+}
+
 /// Lays `changes` over `base`: mappings merge key by key, a number,
-/// distribution or list replaces, `~` deletes the key, and the top-level
-/// `sources` lists concatenate. A key repeated in `changes` is kept twice so
-/// that validation reports the duplicate.
-void merge_into(YNode& base, const YNode& changes, bool top_level) {
+/// distribution or list replaces (a lone number or distribution over a
+/// block with a shorthand sets that field), `~` deletes the key, and the
+/// top-level `sources` lists concatenate. A key repeated in `changes` is
+/// kept twice so that validation reports the duplicate. `path`: where
+/// `base` is in the file.
+void merge_into(YNode& base, const YNode& changes, bool top_level,
+                const std::vector<ExtensionBlock>& blocks, std::vector<std::string>& path) {
   std::set<std::string> seen;
   for (const YEntry& change : changes.entries) {
     const YNode& key = change.first;
@@ -48,9 +88,13 @@ void merge_into(YNode& base, const YNode& changes, bool top_level) {
       it->second.items.insert(it->second.items.end(), value.items.begin(), value.items.end());
     } else if (it->second.is_map() && value.is_map() && !is_distribution(it->second) &&
                !is_distribution(value)) {
-      merge_into(it->second, value, false);
+      path.push_back(key.scalar);
+      merge_into(it->second, value, false, blocks, path);
+      path.pop_back();
     } else {
-      it->second = value;
+      path.push_back(key.scalar);
+      if (!set_shorthand(it->second, value, blocks, path)) it->second = value;
+      path.pop_back();
     }
   }
 }
@@ -82,7 +126,7 @@ std::vector<std::string> split_path(const Override& o) {
 /// reported in `problems` and the override skipped, so the rest still gets
 /// validated.
 void apply_override(YNode& root, const Override& o, const detail::ParseLimits& limits,
-                    std::vector<Diagnostic>& problems) {
+                    const std::vector<ExtensionBlock>& blocks, std::vector<Diagnostic>& problems) {
   const std::vector<std::string> parts = split_path(o);
   const SourceLoc where{"--set " + o.text, 0, 0};
   YNode value;
@@ -155,12 +199,12 @@ void apply_override(YNode& root, const Override& o, const detail::ParseLimits& l
     walked = join_path(walked, part);
     node = next;
   }
-  *node = std::move(value);
+  if (!set_shorthand(*node, value, blocks, parts)) *node = std::move(value);
 }
 
 /// Resolves `base:` (recursively), returning the merged tree.
 YNode resolve_base(YNode root, const std::string& path, std::vector<std::string>& chain,
-                   const detail::ParseLimits& limits) {
+                   const detail::ParseLimits& limits, const std::vector<ExtensionBlock>& blocks) {
   namespace fs = std::filesystem;
   if (!root.is_map()) return root;
   auto it = std::find_if(root.entries.begin(), root.entries.end(), [](const auto& e) {
@@ -193,10 +237,11 @@ YNode resolve_base(YNode root, const std::string& path, std::vector<std::string>
          in_quotes(value.scalar) + ", looked for " + base_path.string() + ")");
   }
   YNode base = resolve_base(detail::parse_yaml_file(base_path.string(), limits), base_path.string(),
-                            chain, limits);
+                            chain, limits, blocks);
   chain.pop_back();
   if (!base.is_map()) return root;  // validation reports the base's shape
-  merge_into(base, root, true);
+  std::vector<std::string> at;
+  merge_into(base, root, true, blocks, at);
   return base;
 }
 

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -315,6 +316,47 @@ TEST(Mechanism, FieldsMayBeWordsPrincipalsAndRoundsUpToTheHorizon) {
   EXPECT_EQ(problems({"agents.west.pact=lots"}),
             std::vector<std::string>{
                 "agents.west.pact: wrong type (got lots, expected a number in [0, 1])"});
+}
+
+TEST(Mechanism, ALoneNumberOverABlockSetsItsShorthandAndKeepsTheRest) {
+  // `--set agents.west.concession=0.2`, or `concession: 0.2` in a variant,
+  // over a block given as a mapping changes the rate and keeps the tactic;
+  // the block once reverted to geometric with every default.
+  const std::string base = R"(negsim: 1
+name: base
+rounds: {unit: week, horizon: 10}
+issues:
+  x: {unit: u, range: [0, 1]}
+agents:
+  a:
+    role: principal
+    ideal: {x: 0}
+    salience: {x: 1}
+    concession: {tactic: imitative, rate: 0.1, start: 0.6}
+  b: {role: principal, ideal: {x: 1}, salience: {x: 1}, concession: 0.05}
+)";
+  auto check = [](const Scenario& s, const Param& rate) {
+    EXPECT_EQ(s.extension_value(0, "concession", "tactic")->word, "imitative");
+    EXPECT_EQ(*s.extension(0, "concession", "start"), Param(0.6));
+    EXPECT_EQ(*s.extension(0, "concession", "rate"), rate);
+  };
+  LoadOptions options;
+  options.overrides = {parse_override("agents.a.concession=0.2")};
+  check(load_scenario_text(base, "base.yaml", options), Param(0.2));
+  options.overrides = {parse_override("agents.a.concession={uniform: [0.1, 0.3]}")};
+  check(load_scenario_text(base, "base.yaml", options), Param::of(Uniform{0.1, 0.3}));
+  // The same in a variant file.
+  const auto dir = std::filesystem::temp_directory_path() / "negsim-shorthand-variant";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "base.yaml") << base;
+  std::ofstream(dir / "variant.yaml") << "negsim: 1\nbase: base.yaml\nname: variant\n"
+                                         "agents:\n  a:\n    concession: 0.25\n";
+  check(load_scenario((dir / "variant.yaml").string()), Param(0.25));
+  // A mapping still merges key by key, and a block given as a number is
+  // replaced as before.
+  options.overrides = {parse_override("agents.b.concession=0.3")};
+  EXPECT_EQ(*load_scenario_text(base, "base.yaml", options).extension(1, "concession", "rate"),
+            Param(0.3));
 }
 
 TEST(Mechanism, ABlockWithAShorthandCannotNameAFieldAfterADistribution) {

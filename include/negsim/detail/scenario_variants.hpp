@@ -20,13 +20,14 @@ std::vector<std::string> split_path(const Override& o);
 
 /// Applies one override to the tree. A path that cannot be followed is
 /// reported in `problems` and the override skipped, so the rest still gets
-/// validated.
+/// validated. A lone number or distribution set on a block of `blocks` that
+/// has a shorthand sets that field and keeps the block's others.
 void apply_override(YNode& root, const Override& o, const ParseLimits& limits,
-                    std::vector<Diagnostic>& problems);
+                    const std::vector<ExtensionBlock>& blocks, std::vector<Diagnostic>& problems);
 
 /// Resolves `base:` (recursively), returning the merged tree. `chain` holds
-/// the files on the way, to refuse a circle.
+/// the files on the way, to refuse a circle; `blocks` as for apply_override.
 YNode resolve_base(YNode root, const std::string& path, std::vector<std::string>& chain,
-                   const ParseLimits& limits);
+                   const ParseLimits& limits, const std::vector<ExtensionBlock>& blocks);
 
 }  // namespace negsim::detail
