@@ -134,6 +134,31 @@ std::size_t Setup::reserve(std::size_t bytes, std::size_t align) {
 // ---------------------------------------------------------------------------
 // Run: what the mechanisms do in a run.
 
+void average_trust(Talks& t, const std::vector<std::size_t>& principals) {
+  if (principals.size() < 2) return;
+  for (std::size_t i : principals) {
+    double sum = 0;
+    for (std::size_t j : principals) sum += j == i ? 0 : t.trust_in[i][j];
+    t.trust[i] = sum / static_cast<double>(principals.size() - 1);
+  }
+}
+
+void shock_trust(Talks& t, const std::vector<std::size_t>& principals, int culprit, double shock) {
+  for (std::size_t i : principals) {
+    if (culprit >= 0) {
+      if (i != static_cast<std::size_t>(culprit)) t.trust_in[i][culprit] *= 1 - shock;
+      continue;
+    }
+    for (std::size_t j : principals) {
+      if (j != i) t.trust_in[i][j] *= 1 - shock;
+    }
+  }
+  if (principals.size() < 2) {
+    for (std::size_t i : principals) t.trust[i] *= culprit < 0 ? 1 - shock : 1;
+  }
+  average_trust(t, principals);
+}
+
 void Run::record(EventKind kind, int agent) {
   const Event e{talks.round, kind, agent};
   ++result_.event_counts[kind];

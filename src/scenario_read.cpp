@@ -515,7 +515,7 @@ class Loader {
   /// The keys each role reads; any other known agent key is a mistake.
   static const std::vector<std::string>& role_keys(Role role) {
     static const std::vector<std::string> kPrincipal{
-        "role",  "description", "capability", "risk",     "reservation", "trust",
+        "role",  "description", "capability", "risk",     "reservation", "trust", "trust_in",
         "ideal", "salience",    "red_lines",  "domestic", "influence",   "strike"};
     static const std::vector<std::string> kSpoiler{"role",  "description", "capability", "risk",
                                                    "ideal", "salience",    "influence",  "strike"};
@@ -570,7 +570,7 @@ class Loader {
     std::vector<std::string> known{"role",        "description", "capability", "risk",
                                    "reservation", "trust",       "ideal",      "salience",
                                    "red_lines",   "influence",   "domestic",   "strike",
-                                   "snapback",    "bias",        "skill"};
+                                   "snapback",    "bias",        "skill",      "trust_in"};
     for (const ExtensionBlock& b : extensions_) {
       if (!b.roles.empty()) known.push_back(b.name);
     }
@@ -620,6 +620,9 @@ class Loader {
       if (const YNode* v = f.get("reservation")) read_reservation(*v, f.sub("reservation"), a, s);
     }
     if (has("trust")) read_param_field(c_, f, "trust", kProbability, a.trust);
+    if (has("trust_in")) {
+      if (auto* v = f.get("trust_in")) read_trust_in(*v, f.sub("trust_in"), a);
+    }
 
     if (has("ideal")) {
       const YNode* ideal = a.role == Role::principal
@@ -982,6 +985,15 @@ class Loader {
             }
           }
         });
+  }
+
+  void read_trust_in(const YNode& n, const std::string& path, Agent& a) {
+    for_each_named(c_, n, path, "principal names to trust",
+                   [&](const YNode& key, const YNode& value, const std::string& sub) {
+                     auto of = principal_ref(key, sub, a.name);
+                     auto trust = read_param(c_, value, sub, kProbability);
+                     if (of && trust) a.trust_in.push_back(TrustIn{*of, *trust});
+                   });
   }
 
   void read_influence(const YNode& n, const std::string& path, Agent& a) {

@@ -149,6 +149,11 @@ Json scenario_json(const Scenario& s) {
         o["reservation"] = param_json(a.reservation);
       }
       o["trust"] = param_json(a.trust);
+      if (!a.trust_in.empty()) {
+        Json in = Json::object();
+        for (const auto& p : a.trust_in) in[p.of.name] = param_json(p.value);
+        o["trust_in"] = in;
+      }
     }
     Json ideal = Json::object(), salience = Json::object(), red = Json::object();
     for (std::size_t k = 0; k < s.issues.size(); ++k) {

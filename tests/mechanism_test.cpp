@@ -253,7 +253,7 @@ TEST(Mechanism, ItsFieldsAreReadCheckedAndWrittenLikeAnyOther) {
     ADD_FAILURE() << "the standard build read a field no mechanism of it declares";
   } catch (const ScenarioError& e) {
     EXPECT_NE(std::string(e.what()).find("mechanisms.fatigue: unknown mechanism block (got "
-                                         "\"fatigue\", expected one of voting)"),
+                                         "\"fatigue\", expected one of voting or trust)"),
               std::string::npos)
         << e.what();
   }

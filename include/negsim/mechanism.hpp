@@ -37,8 +37,17 @@ struct Talks {
   std::array<IssueVec, kMaxAgents> position{};  ///< after lobbying
   std::array<IssueVec, kMaxAgents> salience{};  ///< normalised to sum 1
   std::array<IssueVec, kMaxAgents> red_lo{}, red_hi{};
-  std::array<double, kMaxAgents> capability{}, risk{}, aspiration{}, reservation{}, trust{},
-      pressure{};
+  std::array<double, kMaxAgents> capability{}, risk{}, aspiration{}, reservation{}, pressure{};
+  /// trust_in[i][j]: principal i's belief that principal j will comply
+  /// (docs/MODEL.md §4.4). trust[i] is i's mean trust in the other
+  /// principals, what perceived value and the pace of concession read;
+  /// average_trust() keeps it, and every change of trust_in goes through
+  /// a function below that calls it.
+  std::array<std::array<double, kMaxAgents>, kMaxAgents> trust_in{};
+  std::array<double, kMaxAgents> trust{};
+  /// This round's concession by each principal: the share of its gap it
+  /// gave up (set by the concession step, read by reciprocity).
+  std::array<double, kMaxAgents> conceded{};
 
   // The texts of this round and how the principals see them.
   TextSpace full, interim;  ///< the boxes cut by the principals' red lines (and caps)
@@ -57,6 +66,15 @@ struct Talks {
   /// Its own preferences (what its utility of an outcome is measured by).
   Preferences own(std::size_t a) const { return {&base[a], &salience[a], risk[a]}; }
 };
+
+/// Sets each principal's trust to its mean trust in the other principals
+/// (left as it is when there is no other principal).
+void average_trust(Talks& t, const std::vector<std::size_t>& principals);
+
+/// A shock to trust: every principal's trust in `culprit` (a principal)
+/// falls by the share `shock`; with culprit -1 (a spoiler's strike) every
+/// principal's trust in every other does.
+void shock_trust(Talks& t, const std::vector<std::size_t>& principals, int culprit, double shock);
 
 /// Handles a mechanism gets from Setup and uses in its steps.
 using ParamId = std::uint16_t;

@@ -225,6 +225,14 @@ struct Bias {
   bool operator==(const Bias&) const = default;
 };
 
+/// A principal's trust in one other principal, where it differs from its
+/// `trust` (docs/MODEL.md §4.4).
+struct TrustIn {
+  Ref of;       ///< the other principal
+  Param value;  ///< in [0, 1]: the belief that `of` will comply
+  bool operator==(const TrustIn&) const = default;
+};
+
 struct Influence {
   Ref target;
   /// In [0, 1]: the share of the distance to the agent's ideal that the
@@ -362,6 +370,8 @@ struct Agent {
   /// When given, the reservation is this utility plus an offset instead.
   std::optional<ReservationAnchor> reservation_of;
   Param trust = 0.5;  ///< belief that the other side complies, in [0, 1]
+  /// Per other principal, where the belief differs from `trust`.
+  std::vector<TrustIn> trust_in;
   /// Per issue (indexed like Scenario::issues). An absent ideal means the agent
   /// has no position on that issue; its salience there is then zero.
   std::vector<std::optional<Param>> ideal;

@@ -24,6 +24,14 @@ void Acceptance::declare(Setup& setup) {
   aspiration_ = setup.field("aspiration", "aspiration");
   reservation_ = setup.field("reservation", "reservation", FieldKind::number, 2);
   trust_ = setup.field("trust", "trust", FieldKind::number, 2);
+  // With two principals "trust" is the pair's; with more, each pair is shown.
+  const auto& principals = setup.negotiation().principals();
+  pairs_ = principals.size() >= 3;
+  for (std::size_t j : principals) {
+    if (!pairs_) break;
+    const std::string& name = setup.scenario().agents[j].name;
+    trust_in_[j] = setup.field("trust_in." + name, "trust in " + name, FieldKind::number, 2);
+  }
   pressure_ = setup.field("pressure", "pressure", FieldKind::number, 2);
   value_full_ = setup.field("value_full", "value of the full text");
   accepts_full_ = setup.field("accepts_full", "accepts full", FieldKind::flag);
@@ -72,6 +80,9 @@ void Acceptance::step(Run& run) const {
     run.trace(aspiration_, a, t.aspiration[i]);
     run.trace(reservation_, a, t.reservation[i]);
     run.trace(trust_, a, t.trust[i]);
+    for (std::size_t j : neg.principals()) {
+      if (pairs_ && j != i) run.trace(trust_in_[j], a, t.trust_in[i][j]);
+    }
     run.trace(pressure_, a, t.pressure[i]);
     run.trace(value_full_, a, t.value_full[i]);
     if (t.has_interim) run.trace(value_interim_, a, t.value_interim[i]);

@@ -14,6 +14,7 @@ void Agents::declare(Setup& setup) {
     o.salience.fill(kNoParam);
     o.red_lo.fill(kNoParam);
     o.red_hi.fill(kNoParam);
+    o.trust_in.fill(kNoParam);
     if (agent.role == Role::mediator) continue;  // a mediator drafts; it has no stake
     const int i = static_cast<int>(a);
     o.capability = setup.param(i, "capability", agent.capability);
@@ -33,7 +34,12 @@ void Agents::declare(Setup& setup) {
     } else if (agent.role == Role::principal) {
       o.reservation = setup.param(i, "reservation", agent.reservation);
     }
-    if (agent.role == Role::principal) o.trust = setup.param(i, "trust", agent.trust);
+    if (agent.role == Role::principal) {
+      o.trust = setup.param(i, "trust", agent.trust);
+      for (const TrustIn& p : agent.trust_in) {
+        o.trust_in[p.of.index] = setup.param(i, "trust_in." + p.of.name, p.value);
+      }
+    }
     for (std::size_t k = 0; k < s.issues.size(); ++k) {
       const int issue = static_cast<int>(k);
       // No ideal on an issue: no position there, and no weight.
@@ -59,6 +65,9 @@ void Agents::start(Run& run) const {
     t.risk[a] = run.param_or(o.risk, 1);
     t.reservation[a] = run.param_or(o.reservation, 0);
     t.trust[a] = run.param_or(o.trust, 0);
+    for (std::size_t j = 0; j < t.n_agents; ++j) {
+      t.trust_in[a][j] = run.param_or(o.trust_in[j], t.trust[a]);
+    }
     t.pressure[a] = 0;
     t.aspiration[a] = 1.0;  // aspirations start at the best imaginable text
     double total = 0;
@@ -78,6 +87,7 @@ void Agents::start(Run& run) const {
           std::clamp(utility(t.own(a), o.anchor, t.n_issues) + t.reservation[a], 0.0, 1.0);
     }
   }
+  average_trust(t, run.negotiation().principals());
 }
 
 }  // namespace negsim::model

@@ -72,7 +72,6 @@ void Concession::declare(Setup& setup) {
     }
     principals_.push_back(o);
   }
-  trust_gain_ = setup.param(-1, "protocol.trust_gain", s.protocol.trust_gain);
   pace_ = setup.field("concession_pace", "concession pace");
   deadline_cause_ = setup.cause("deadline");
   deadline_ = setup.event("deadline", "{agent}'s deadline passes: it walks out", deadline_cause_);
@@ -100,8 +99,8 @@ void Concession::step(Run& run) const {
   // Faratin, Sierra & Jennings 1998: time-dependent and behaviour-dependent
   // tactics; Zeuthen 1930 and Cross 1965 for the geometric decay. Pressure
   // speeds every tactic, mistrust slows it (the time tactic still meets its
-  // deadline). Trust grows when every
-  // principal concedes (reciprocity, Kydd 2006).
+  // deadline). What each conceded is left in Talks::conceded for the
+  // trust mechanism (reciprocity).
   Talks& t = run.talks;
   State& st = run.state<State>(state_);
   // An ultimatum that passes without a deal ends the talks.
@@ -122,7 +121,6 @@ void Concession::step(Run& run) const {
     total_drop += st.drop[o.agent];
     total_share += st.share[o.agent];
   }
-  bool all_conceded = true;
   for (const Own& o : principals_) {
     const std::size_t i = o.agent;
     const double gap = std::max(0.0, t.aspiration[i] - t.reservation[i]);
@@ -153,7 +151,6 @@ void Concession::step(Run& run) const {
                                            : std::min(gap, drop * speed);
     }
     run.trace(pace_, static_cast<int>(i), gap > 0 ? fall / gap : 0);
-    all_conceded &= fall > kConceded;
     next[i] = t.aspiration[i] - fall;
   }
   for (const Own& o : principals_) {
@@ -161,13 +158,10 @@ void Concession::step(Run& run) const {
     const double gap = t.aspiration[i] - t.reservation[i];
     st.drop[i] = t.aspiration[i] - next[i];
     st.share[i] = gap > kConceded ? st.drop[i] / gap : 0;
+    t.conceded[i] = st.share[i];
     t.aspiration[i] = next[i];
   }
   st.conceded_before = true;
-  if (all_conceded) {
-    const double gain = run.param(trust_gain_);
-    for (const Own& o : principals_) t.trust[o.agent] += gain * (1 - t.trust[o.agent]);
-  }
 }
 
 }  // namespace negsim::model

@@ -136,6 +136,9 @@ bool Decision::ratify(Run& run, const IssueVec& x, const IssueMask& settles) con
     }
     run.record(failed_, static_cast<int>(i));
     failed = true;
+    // The others' trust in the principal whose legislature said no.
+    shock_trust(t, run.negotiation().principals(), static_cast<int>(i),
+                run.param_or(trust_shock_, 0));
     if (phase) {
       for (std::size_t k = 0; k < t.n_issues; ++k) {
         if (!settles[k] || x[k] <= cap(k) + kCapSlack) continue;
@@ -145,9 +148,6 @@ bool Decision::ratify(Run& run, const IssueVec& x, const IssueMask& settles) con
     }
   }
   if (!failed) return true;
-  for (std::size_t i : run.negotiation().principals()) {
-    t.trust[i] *= 1 - run.param_or(trust_shock_, 0);
-  }
   if (phase && !t.phased) {
     t.phased = true;
     run.record(phased_, -1);

@@ -9,6 +9,7 @@
 #include "negsim/mechanisms/lobbying.hpp"
 #include "negsim/mechanisms/snapback.hpp"
 #include "negsim/mechanisms/strikes.hpp"
+#include "negsim/mechanisms/trust.hpp"
 #include "negsim/mechanisms/walkout.hpp"
 #include "negsim/scenario_yaml.hpp"
 
@@ -25,7 +26,8 @@ const std::vector<MechanismEntry>& standard_entries() {
       mechanism_entry<Snapback>(),    // 6. the enforcer's snapback
       mechanism_entry<Decision>(),    // 7. deals, with ratification
       mechanism_entry<Walkout>(),     // 8. walk-outs at the reservation
-      mechanism_entry<Concession>(),  // 9. aspirations fall, trust grows
+      mechanism_entry<Concession>(),  // 9. aspirations fall
+      mechanism_entry<Trust>(),       // 10. trust between pairs grows by reciprocity
   };
   return kEntries;
 }

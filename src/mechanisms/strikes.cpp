@@ -40,11 +40,11 @@ void Strikes::step(Run& run) const {
     run.trace(hazard_, static_cast<int>(j), hazard);
     if (!rng.bernoulli(hazard)) continue;
     run.record(strike_, static_cast<int>(j));
-    // Every other principal's trust is cut (a principal that strikes does
-    // not lose its own belief in the others' compliance by doing so).
-    for (std::size_t i : run.negotiation().principals()) {
-      if (i != j) t.trust[i] *= 1 - run.param(trust_shock_);
-    }
+    // A principal that strikes loses the others' trust in it; a spoiler's
+    // strike cuts every principal's trust in every other.
+    const bool principal = run.scenario().agents[j].role == Role::principal;
+    shock_trust(t, run.negotiation().principals(), principal ? static_cast<int>(j) : -1,
+                run.param(trust_shock_));
     if (rng.bernoulli(run.param(o.breakdown))) {
       run.end(Outcome::breakdown, cause_, static_cast<int>(j));
       return;

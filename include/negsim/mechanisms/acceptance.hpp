@@ -18,6 +18,9 @@ class Acceptance final : public Mechanism {
  private:
   FieldId aspiration_ = 0, reservation_ = 0, trust_ = 0, pressure_ = 0, value_full_ = 0,
           value_interim_ = 0, accepts_full_ = 0, accepts_interim_ = 0, progress_ = 0;
+  /// With three principals or more: per principal j, the field "trust in j".
+  std::array<FieldId, kMaxAgents> trust_in_{};
+  bool pairs_ = false;
 };
 
 }  // namespace negsim::model

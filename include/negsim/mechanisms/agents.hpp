@@ -19,6 +19,7 @@ class Agents final : public Mechanism {
   struct Own {
     ParamId capability = kNoParam, risk = kNoParam, reservation = kNoParam, trust = kNoParam;
     std::array<ParamId, kMaxIssues> ideal{}, salience{}, red_lo{}, red_hi{};
+    std::array<ParamId, kMaxAgents> trust_in{};  ///< per other principal, where the file gives it
     bool anchored = false;  ///< the reservation is the utility of `anchor` plus the parameter
     IssueVec anchor{};      ///< normalised: the status quo or a named text
   };

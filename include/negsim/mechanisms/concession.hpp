@@ -1,7 +1,7 @@
 // Concession: each principal's aspiration moves from where it starts toward its reservation by
 // its tactic (geometric, time-dependent toward a deadline, imitative, tit-for-tat), faster under
-// pressure, slower under mistrust; an ultimatum that passes ends the talks; trust grows when all
-// concede (docs/MODEL.md, mechanism "concession").
+// pressure, slower under mistrust; an ultimatum that passes ends the talks (docs/MODEL.md,
+// mechanism "concession").
 #pragma once
 
 #include <array>
@@ -28,8 +28,8 @@ class Concession final : public Mechanism {
   /// Under complete mistrust a principal concedes at this share of its
   /// pace; the share rises linearly to 1 at complete trust.
   static constexpr double kMistrustPace = 0.5;
-  /// A fall of aspiration smaller than this is no concession (for trust,
-  /// and for the share of a gap an imitator copies).
+  /// A fall of aspiration smaller than this is no concession (for the
+  /// share of a gap an imitator copies).
   static constexpr double kConceded = 1e-9;
   /// Where a principal's aspiration starts when the file does not say: this
   /// share of the way from its reservation to its ideal (a judgement,
@@ -51,7 +51,6 @@ class Concession final : public Mechanism {
     bool conceded_before;                    ///< a round has passed (imitators have a model)
   };
   std::vector<Own> principals_;
-  ParamId trust_gain_ = kNoParam;
   std::size_t state_ = 0;
   FieldId pace_ = 0;
   EventKind deadline_ = 0;
