@@ -126,6 +126,7 @@ Tally::Tally(const Scenario& scenario) {
   sole_holdout.assign(scenario.agents.size(), 0);
   holdout_gap_sums.assign(scenario.agents.size(), ExactSum{});
   holdout_issue.assign(scenario.agents.size(), std::vector<std::uint64_t>(n, 0));
+  between.assign(static_cast<std::size_t>(scenario.rounds.horizon) + 1, 0);
 }
 
 void Tally::add(const model::RunResult& r, std::size_t n_issues, std::size_t n_agents) {
@@ -133,6 +134,12 @@ void Tally::add(const model::RunResult& r, std::size_t n_issues, std::size_t n_a
   const auto o = static_cast<std::size_t>(r.outcome);
   ++outcomes[o];
   if (r.outcome == model::Outcome::breakdown) ++causes[static_cast<std::size_t>(r.cause)];
+  if (r.interim_round > 0 && r.outcome == model::Outcome::full_deal) {
+    ++full_via_interim;
+    const auto d = static_cast<std::size_t>(r.round - r.interim_round);
+    if (d < between.size()) ++between[d];
+  }
+  interim_broken += r.interim_round > 0 && r.outcome == model::Outcome::breakdown;
   ++by_round[static_cast<std::size_t>(r.round)][o];
   round_sums[o].add(r.round);
   if (r.outcome == model::Outcome::full_deal || r.outcome == model::Outcome::interim_deal) {
@@ -190,6 +197,11 @@ void Tally::merge(const Tally& other) {
     runs_with_event[e] += other.runs_with_event[e];
   }
   phased += other.phased;
+  full_via_interim += other.full_via_interim;
+  interim_broken += other.interim_broken;
+  for (std::size_t d = 0; d < between.size() && d < other.between.size(); ++d) {
+    between[d] += other.between[d];
+  }
   judged_interim += other.judged_interim;
   no_holdout += other.no_holdout;
   for (std::size_t a = 0; a < holdout.size(); ++a) {

@@ -252,6 +252,25 @@ figcaption{color:#555;font-size:.9em}.provenance{font-size:.85em;color:#444}.ski
          base64(slurp_file(dir / "plots" / (name + ".png"))) + "\"><figcaption>" +
          escape_html(caption) + "</figcaption></figure>\n";
   }
+  // Older summaries (before stepping stones) have no deal paths.
+  if (summary.contains("deal_paths") &&
+      summary["deal_paths"].value("interim", "") == "stepping_stone") {
+    const Json& dp = summary["deal_paths"];
+    h += "<h2>Interim deals as stepping stones</h2>\n<table id=\"deal-paths\"><tr><th>path</th>"
+         "<th>probability</th><th>95% interval</th><th>runs</th></tr>\n";
+    for (const auto& [key, label] : {std::pair{"full_direct", "full deal, directly"},
+                                     {"full_via_interim", "full deal, through an interim deal"},
+                                     {"interim_held", "interim deal, holding at the horizon"},
+                                     {"interim_broken", "interim deal, broken"}}) {
+      const Json& v = dp[key];
+      const double p = v.value("p", 0.0);
+      h += std::string("<tr><td>") + label + "</td>" +
+           value_cell(std::string("deal_paths.") + key + ".p", p, percent(p)) + "<td>" +
+           percent(v.value("lo", 0.0)) + " &ndash; " + percent(v.value("hi", 0.0)) + "</td><td>" +
+           std::to_string(v.value("count", std::uint64_t{0})) + "</td></tr>\n";
+    }
+    h += "</table>\n";
+  }
   h += "<h2>Why talks broke down</h2>\n<table id=\"causes\"><tr><th>cause</th><th>share of all "
        "runs</th><th>95% interval</th><th>share of breakdowns</th></tr>\n";
   for (const auto& [cause, v] : summary["breakdown_causes"].items()) {

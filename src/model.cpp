@@ -341,8 +341,17 @@ RunResult Negotiation::play(const Draw& draw, RunStreams& streams, Trace* trace)
   }
   if (!run.ended()) {
     talks.round = horizon;
-    run.end(Outcome::no_agreement, kNoCause, -1);
+    if (talks.interim_round > 0) {
+      // An interim deal that held to the horizon; its round is the one it
+      // took effect.
+      run.end(Outcome::interim_deal, kNoCause, -1, &talks.interim_terms);
+      result.round = talks.interim_round;
+      result.phased = talks.interim_phased;
+    } else {
+      run.end(Outcome::no_agreement, kNoCause, -1);
+    }
   }
+  result.interim_round = talks.interim_round;
 
   // Each agent's utility of the outcome (docs/MODEL.md §9).
   const bool deal = result.outcome == Outcome::full_deal || result.outcome == Outcome::interim_deal;

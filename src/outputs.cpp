@@ -14,6 +14,7 @@
 #include <system_error>
 
 #include "negsim/detail/text.hpp"
+#include "negsim/mechanisms/implementation.hpp"
 #include "negsim/version.hpp"
 
 namespace negsim {
@@ -97,6 +98,53 @@ namespace {
 Json results(const model::Negotiation& neg, const Tally& t);
 }  // namespace
 
+namespace {
+
+/// The rounds from an interim deal to the full deal that followed it:
+/// count, mean and quantiles (exact: whole rounds).
+Json between_json(const Tally& t) {
+  std::uint64_t n = 0, sum = 0;
+  for (std::size_t d = 0; d < t.between.size(); ++d) {
+    n += t.between[d];
+    sum += d * t.between[d];
+  }
+  Json j{{"count", n},
+         {"mean", n ? Json(static_cast<double>(sum) / static_cast<double>(n)) : Json()}};
+  for (const auto& [name, q] : {std::pair{"q05", 0.05}, {"q50", 0.5}, {"q95", 0.95}}) {
+    Json v;
+    std::uint64_t seen = 0;
+    for (std::size_t d = 0; d < t.between.size() && n; ++d) {
+      seen += t.between[d];
+      if (static_cast<double>(seen) >= q * static_cast<double>(n) && seen > 0) {
+        v = d;
+        break;
+      }
+    }
+    j[name] = v;
+  }
+  return j;
+}
+
+Json deal_paths_json(const Scenario& s, const Tally& t) {
+  const auto full = t.outcomes[static_cast<std::size_t>(model::Outcome::full_deal)];
+  const auto held = t.outcomes[static_cast<std::size_t>(model::Outcome::interim_deal)];
+  auto share = [&](std::uint64_t count) {
+    const Interval ci = wilson(count, t.runs);
+    return Json{{"count", count}, {"p", ci.estimate}, {"lo", ci.lo}, {"hi", ci.hi}};
+  };
+  const bool stones = model::Implementation::stepping_stones(s);
+  Json j;
+  j["interim"] = s.deals.interim.empty() ? "none" : stones ? "stepping_stone" : "final";
+  j["full_direct"] = share(full - t.full_via_interim);
+  j["full_via_interim"] = share(t.full_via_interim);
+  j["full_via_interim"]["rounds_between"] = between_json(t);
+  j["interim_held"] = share(held);
+  j["interim_broken"] = share(t.interim_broken);
+  return j;
+}
+
+}  // namespace
+
 std::string summary_json(const model::Negotiation& neg, const Tally& t, const Provenance& p) {
   const Scenario& s = neg.scenario();
   Json j;
@@ -174,6 +222,7 @@ Json results(const model::Negotiation& neg, const Tally& t) {
   }
   j["outcomes"] = outcomes;
   j["interval"] = "Wilson score, 95%";
+  j["deal_paths"] = deal_paths_json(s, t);
 
   Json causes;
   const std::uint64_t breakdowns = t.outcomes[static_cast<std::size_t>(model::Outcome::breakdown)];
@@ -267,6 +316,29 @@ std::string report_markdown(const model::Negotiation& neg, const Tally& t, const
   out += std::to_string(t.runs) + " simulated negotiations, seed " + std::to_string(p.seed) +
          ". Intervals are 95% Wilson score intervals.\n\n";
   out += "## Outcomes\n\n" + headline_table(t) + "\n";
+  if (model::Implementation::stepping_stones(s)) {
+    const Json paths = deal_paths_json(s, t);
+    auto row = [&](const char* what, const char* key) {
+      const Json& v = paths[key];
+      return std::string("| ") + what + " | " + percent(v["p"].get<double>()) + " | " +
+             percent(v["lo"].get<double>()) + " - " + percent(v["hi"].get<double>()) + " | " +
+             std::to_string(v["count"].get<std::uint64_t>()) + " |\n";
+    };
+    out +=
+        "## Interim deals as stepping stones\n\n"
+        "| path | probability | 95% interval | runs |\n|---|---:|---:|---:|\n" +
+        row("full deal, directly", "full_direct") +
+        row("full deal, through an interim deal", "full_via_interim") +
+        row("interim deal, holding at the horizon", "interim_held") +
+        row("interim deal, broken", "interim_broken");
+    const Json& between = paths["full_via_interim"]["rounds_between"];
+    if (!between["mean"].is_null()) {
+      out += "\nA full deal came a median " + std::to_string(between["q50"].get<std::uint64_t>()) +
+             " " + s.rounds.unit + "s (mean " + fixed(between["mean"].get<double>(), 1) +
+             ") after the interim deal it followed.\n";
+    }
+    out += "\n";
+  }
 
   out +=
       "## Why talks broke down\n\n| cause | share of all runs | share of breakdowns "
@@ -395,7 +467,7 @@ std::string report_markdown(const model::Negotiation& neg, const Tally& t, const
 std::string runs_csv_header(const model::Negotiation& neg) {
   // The outcome, then every drawn parameter by its full name (issue values
   // in their units), then the deal's terms: the same names as the traces.
-  std::string h = "run,outcome,cause,agent,round,phased,holdouts";
+  std::string h = "run,outcome,cause,agent,round,phased,interim_round,holdouts";
   for (std::size_t p = 0; p < neg.catalog().params.size(); ++p) h += "," + neg.param_name(p);
   for (const Issue& issue : neg.scenario().issues) h += ",terms." + issue.name;
   return h + "\n";
@@ -413,7 +485,8 @@ void append_runs_csv(std::string& out, const model::Negotiation& neg,
     out += std::to_string(r.run) + "," + model::to_string(res.outcome) + "," +
            (res.outcome == model::Outcome::breakdown ? neg.cause_name(res.cause) : "") + "," +
            (res.agent >= 0 ? s.agents[static_cast<std::size_t>(res.agent)].name : "") + "," +
-           std::to_string(res.round) + "," + (res.phased ? "1" : "0") + ",";
+           std::to_string(res.round) + "," + (res.phased ? "1" : "0") + "," +
+           std::to_string(res.interim_round) + ",";
     // Who blocked the deal, by name joined with '+' (empty for a deal).
     bool first = true;
     for (std::size_t i = 0; i < s.agents.size(); ++i) {

@@ -176,7 +176,18 @@ void write_trace_text(std::ostream& out, const TracedRun& t) {
     if (res.agent >= 0) out << ", " << s.agents[static_cast<std::size_t>(res.agent)].name;
     out << ")";
   }
-  out << " in round " << res.round << "\n";
+  out << " in round " << res.round;
+  if (res.interim_round > 0) {
+    if (res.outcome == model::Outcome::full_deal) {
+      out << ", through the interim deal of round " << res.interim_round << " ("
+          << res.round - res.interim_round << " rounds later)";
+    } else if (res.outcome == model::Outcome::interim_deal) {
+      out << ", holding at the horizon";
+    } else {
+      out << ", breaking the interim deal of round " << res.interim_round;
+    }
+  }
+  out << "\n";
   if (is_deal(res.outcome)) {
     out << "Terms" << (res.phased ? " (relief phased)" : "") << ":\n";
     for (std::size_t k = 0; k < n; ++k) {
@@ -267,6 +278,7 @@ void write_trace_json(std::ostream& out, const TracedRun& t) {
   j["rounds"] = rounds;
   const model::RunResult& res = t.result;
   Json outcome{{"outcome", to_string(res.outcome)}, {"round", res.round}};
+  if (res.interim_round > 0) outcome["interim_round"] = res.interim_round;
   if (res.outcome == model::Outcome::breakdown) outcome["cause"] = neg.cause_name(res.cause);
   if (res.agent >= 0) outcome["agent"] = s.agents[static_cast<std::size_t>(res.agent)].name;
   if (is_deal(res.outcome)) {

@@ -89,6 +89,12 @@ struct Tally {
   /// Indexed like the Catalog's events (the rest 0).
   std::array<std::uint64_t, model::kMaxEventKinds> runs_with_event{}, events{};
   std::uint64_t phased = 0;
+  /// Interim deals as stepping stones (RunResult::interim_round): full deals
+  /// that came through an interim deal, breakdowns of an interim deal in
+  /// force, and between[d]: full deals via an interim deal reached d rounds
+  /// after it (d = 1..horizon). outcomes[interim_deal] are those that held.
+  std::uint64_t full_via_interim = 0, interim_broken = 0;
+  std::vector<std::uint64_t> between;
   /// Who blocked the deal, over the runs without one (RunResult::holdouts):
   /// per agent, the runs it held out in, those it alone held out in, the
   /// sum of its shortfalls, and per issue the runs its red line was crossed.

@@ -61,6 +61,15 @@ struct Talks {
   double progress = 0;  ///< mean closeness of the better text to the aspirations, in [0, 1]
   bool phased = false;  ///< caps imposed by a failed ratification bind the texts
 
+  /// An interim deal in force (a stepping stone, docs/MODEL.md §6.7): the
+  /// round it took effect (0: none) and its terms. While it holds there is
+  /// no interim text, no walk-out, no ultimatum and no snapback; talks on a
+  /// full deal go on.
+  int interim_round = 0;
+  IssueVec interim_terms{};
+  bool interim_phased = false;             ///< the interim deal was reached with relief phased
+  std::array<int, kMaxAgents> breaches{};  ///< per principal: breaches of the interim deal
+
   /// An agent's preferences as they stand in the talks (after lobbying).
   Preferences prefs(std::size_t a) const { return {&position[a], &salience[a], risk[a]}; }
   /// Its own preferences (what its utility of an outcome is measured by).

@@ -133,7 +133,11 @@ struct RunResult {
   int round = 0;           ///< the round it ended (the horizon if no agreement)
   int agent = -1;          ///< the spoiler, the principal walking out, ...
   bool phased = false;     ///< a deal reached under caps imposed by a failed ratification
-  IssueVec terms{};        ///< the deal's terms in real units (deals only)
+  /// The round an interim deal took effect as a stepping stone (0: none):
+  /// with a full deal, it came through the interim one; with a breakdown,
+  /// the interim deal broke; with an interim deal, it held to the horizon.
+  int interim_round = 0;
+  IssueVec terms{};  ///< the deal's terms in real units (deals only)
   /// Each agent's utility of the outcome: of the terms for a deal; for no
   /// deal, a principal's reservation and another agent's utility of the
   /// status quo. Mediators: 0.

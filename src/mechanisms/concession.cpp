@@ -104,8 +104,10 @@ void Concession::step(Run& run) const {
   Talks& t = run.talks;
   State& st = run.state<State>(state_);
   // An ultimatum that passes without a deal ends the talks.
+  // (An interim deal in force meets the ultimatum.)
   for (const Own& o : principals_) {
     if (o.deadline == kNoParam || o.on_deadline != OnDeadline::walkout) continue;
+    if (t.interim_round > 0) break;
     if (t.round < static_cast<int>(run.param(o.deadline))) continue;
     const int a = static_cast<int>(o.agent);
     run.record(deadline_, a);

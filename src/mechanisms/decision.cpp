@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "negsim/mechanisms/implementation.hpp"
+
 namespace negsim::model {
 
 std::vector<ExtensionBlock> Decision::extensions() {
@@ -115,6 +117,11 @@ void Decision::declare(Setup& setup) {
   failed_ = setup.event("ratification_failed", "{agent}'s legislature rejects the deal");
   phased_ =
       setup.event("phased_relief", "relief to be phased: the caps bind the texts from now on");
+  stepping_stones_ = Implementation::stepping_stones(s);
+  if (stepping_stones_) {
+    interim_in_force_ = setup.event("interim_in_force",
+                                    "the interim deal takes effect; talks on a full deal go on");
+  }
 }
 
 bool Decision::ratify(Run& run, const IssueVec& x, const IssueMask& settles) const {
@@ -163,9 +170,23 @@ void Decision::step(Run& run) const {
       run.end(Outcome::full_deal, kNoCause, -1, &t.full_text);
     }
   } else if (t.has_interim && decides(run, t.accepts_interim, t.interim.settles)) {
-    if (ratify(run, t.interim_text, t.interim.settles)) {
+    if (!ratify(run, t.interim_text, t.interim.settles)) return;
+    if (!stepping_stones_) {
       run.end(Outcome::interim_deal, kNoCause, -1, &t.interim_text);
+      return;
     }
+    // A stepping stone (docs/MODEL.md §6.7): the interim deal holds from
+    // now on, and no deal now means keeping it, so no principal settles
+    // for a full text it values below the interim one.
+    t.interim_round = t.round;
+    t.interim_terms = t.interim_text;
+    t.interim_phased = t.phased;
+    t.has_interim = false;
+    for (std::size_t i : run.negotiation().principals()) {
+      t.reservation[i] = std::max(t.reservation[i], t.value_interim[i]);
+      t.aspiration[i] = std::max(t.aspiration[i], t.reservation[i]);
+    }
+    run.record(interim_in_force_, -1);
   }
 }
 

@@ -33,6 +33,8 @@ void Snapback::start(Run& run) const { run.state<State>(state_) = State{}; }
 void Snapback::step(Run& run) const {
   Talks& t = run.talks;
   State& st = run.state<State>(state_);
+  // An interim deal in force is progress: no snapback while it holds.
+  if (t.interim_round > 0) return;
   // Once the deadline's rounds have passed, an enforcer that sees too
   // little progress restores the target's sanctions.
   for (const Own& o : enforcers_) {

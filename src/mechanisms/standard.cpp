@@ -6,6 +6,7 @@
 #include "negsim/mechanisms/decision.hpp"
 #include "negsim/mechanisms/domestic.hpp"
 #include "negsim/mechanisms/drafting.hpp"
+#include "negsim/mechanisms/implementation.hpp"
 #include "negsim/mechanisms/lobbying.hpp"
 #include "negsim/mechanisms/snapback.hpp"
 #include "negsim/mechanisms/strikes.hpp"
@@ -17,17 +18,18 @@ namespace negsim::model {
 
 const std::vector<MechanismEntry>& standard_entries() {
   static const std::vector<MechanismEntry> kEntries{
-      mechanism_entry<Agents>(),      // preferences, red lines, trust (no step)
-      mechanism_entry<Domestic>(),    // 1. unrest and leadership change
-      mechanism_entry<Lobbying>(),    // 2. spoilers and enforcers pull positions
-      mechanism_entry<Drafting>(),    // 3. the mediator's full and interim texts
-      mechanism_entry<Acceptance>(),  // 4. how each principal sees the texts
-      mechanism_entry<Strikes>(),     // 5. spoiler strikes
-      mechanism_entry<Snapback>(),    // 6. the enforcer's snapback
-      mechanism_entry<Decision>(),    // 7. deals, with ratification
-      mechanism_entry<Walkout>(),     // 8. walk-outs at the reservation
-      mechanism_entry<Concession>(),  // 9. aspirations fall
-      mechanism_entry<Trust>(),       // 10. trust between pairs grows by reciprocity
+      mechanism_entry<Agents>(),          // preferences, red lines, trust (no step)
+      mechanism_entry<Domestic>(),        // 1. unrest and leadership change
+      mechanism_entry<Lobbying>(),        // 2. spoilers and enforcers pull positions
+      mechanism_entry<Drafting>(),        // 3. the mediator's full and interim texts
+      mechanism_entry<Acceptance>(),      // 4. how each principal sees the texts
+      mechanism_entry<Strikes>(),         // 5. spoiler strikes
+      mechanism_entry<Snapback>(),        // 6. the enforcer's snapback
+      mechanism_entry<Decision>(),        // 7. deals, with ratification
+      mechanism_entry<Implementation>(),  // 7b. an interim deal in force: kept or broken
+      mechanism_entry<Walkout>(),         // 8. walk-outs at the reservation
+      mechanism_entry<Concession>(),      // 9. aspirations fall
+      mechanism_entry<Trust>(),           // 10. trust between pairs grows by reciprocity
   };
   return kEntries;
 }

@@ -24,6 +24,8 @@ void Walkout::step(Run& run) const {
   State& st = run.state<State>(state_);
   const int patience = std::max(1, static_cast<int>(run.param(patience_)));
   Rng& rng = run.stream(stream_);
+  // With an interim deal in force the principals stay in its framework.
+  if (t.interim_round > 0) return;
   for (std::size_t i : run.negotiation().principals()) {
     int& without = st.without_text[i];
     without = (t.accepts_full[i] || t.accepts_interim[i]) ? 0 : without + 1;

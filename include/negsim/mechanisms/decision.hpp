@@ -52,7 +52,8 @@ class Decision final : public Mechanism {
   std::vector<std::uint16_t> veto_;   ///< per principal: the issues it holds a veto on (bit k)
   ParamId trust_shock_ = kNoParam;
   StreamId stream_ = 0;
-  EventKind passed_ = 0, failed_ = 0, phased_ = 0;
+  EventKind passed_ = 0, failed_ = 0, phased_ = 0, interim_in_force_ = 0;
+  bool stepping_stones_ = false;  ///< an interim deal starts implementation (Implementation)
 };
 
 }  // namespace negsim::model
