@@ -231,7 +231,7 @@ Negotiation::Negotiation(const Scenario& scenario,
         enforcers_.push_back(a);
         break;
       case Role::mediator:
-        mediator_ = static_cast<int>(a);
+        mediators_.push_back(a);
         break;
     }
   }

@@ -521,7 +521,8 @@ class Loader {
                                                    "ideal", "salience",    "influence",  "strike"};
     static const std::vector<std::string> kEnforcer{
         "role", "description", "capability", "risk", "ideal", "salience", "influence", "snapback"};
-    static const std::vector<std::string> kMediator{"role", "description", "bias", "skill"};
+    static const std::vector<std::string> kMediator{"role",  "description", "bias",
+                                                    "skill", "guarantee",   "leverage"};
     switch (role) {
       case Role::principal:
         return kPrincipal;
@@ -567,10 +568,10 @@ class Loader {
       a.salience[k].loc = key.loc;
     }
     const std::optional<Role> written_role = peek_role(value);
-    std::vector<std::string> known{"role",        "description", "capability", "risk",
-                                   "reservation", "trust",       "ideal",      "salience",
-                                   "red_lines",   "influence",   "domestic",   "strike",
-                                   "snapback",    "bias",        "skill",      "trust_in"};
+    std::vector<std::string> known{
+        "role",     "description", "capability", "risk",      "reservation", "trust",
+        "ideal",    "salience",    "red_lines",  "influence", "domestic",    "strike",
+        "snapback", "bias",        "skill",      "trust_in",  "guarantee",   "leverage"};
     for (const ExtensionBlock& b : extensions_) {
       if (!b.roles.empty()) known.push_back(b.name);
     }
@@ -668,6 +669,11 @@ class Loader {
       }
     }
     if (has("skill")) read_param_field(c_, f, "skill", kProbability, a.skill);
+    if (has("guarantee")) read_param_field(c_, f, "guarantee", kProbability, a.guarantee);
+    if (has("leverage")) {
+      if (auto* v = f.get("leverage")) read_leverage(*v, f.sub("leverage"), a);
+    }
+
     for (const ExtensionBlock& b : extensions_) {
       if (b.roles.empty() || !has(b.name.c_str())) continue;
       const YNode* v = f.get(b.name);
@@ -987,6 +993,15 @@ class Loader {
         });
   }
 
+  void read_leverage(const YNode& n, const std::string& path, Agent& a) {
+    for_each_named(c_, n, path, "principal names to values",
+                   [&](const YNode& key, const YNode& value, const std::string& sub) {
+                     auto on = principal_ref(key, sub, a.name);
+                     auto amount = read_param(c_, value, sub, kProbability);
+                     if (on && amount) a.leverage.push_back(Leverage{*on, *amount});
+                   });
+  }
+
   void read_trust_in(const YNode& n, const std::string& path, Agent& a) {
     for_each_named(c_, n, path, "principal names to trust",
                    [&](const YNode& key, const YNode& value, const std::string& sub) {
@@ -1157,10 +1172,9 @@ class Loader {
   void check_cast(const YNode& agents) {
     // Count what was written, so an agent with another problem (an invalid
     // name, say) is not reported a second time as missing.
-    std::size_t principals = 0, mediators = 0;
+    std::size_t principals = 0;
     for (const auto& role : agent_roles_) {
       principals += role == Role::principal;
-      mediators += role == Role::mediator;
     }
     if (agent_names_.size() < 2) {
       c_.error(
@@ -1170,11 +1184,6 @@ class Loader {
       c_.error(agents, "agents",
                "too few principals (got " + std::to_string(principals) +
                    ", expected at least 2 agents with role: principal)");
-    }
-    if (mediators > 1) {
-      c_.error(
-          agents, "agents",
-          "more than one mediator (got " + std::to_string(mediators) + ", expected at most 1)");
     }
   }
 

@@ -134,6 +134,12 @@ Json scenario_json(const Scenario& s) {
         o["bias"] = Json{{"toward", a.bias->toward.name}, {"amount", param_json(a.bias->amount)}};
       }
       o["skill"] = param_json(a.skill);
+      o["guarantee"] = param_json(a.guarantee);
+      if (!a.leverage.empty()) {
+        Json lev = Json::object();
+        for (const auto& l : a.leverage) lev[l.on.name] = param_json(l.value);
+        o["leverage"] = lev;
+      }
       for (const auto& [block, values] : a.extensions) o[block] = extension_json(values);
       agents[a.name] = o;
       continue;

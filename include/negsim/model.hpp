@@ -239,7 +239,9 @@ class Negotiation {
   const std::vector<std::size_t>& principals() const { return principals_; }
   const std::vector<std::size_t>& spoilers() const { return spoilers_; }
   const std::vector<std::size_t>& enforcers() const { return enforcers_; }
-  int mediator() const { return mediator_; }
+  /// The first mediator (-1: none); mediators() lists them all.
+  int mediator() const { return mediators_.empty() ? -1 : static_cast<int>(mediators_.front()); }
+  const std::vector<std::size_t>& mediators() const { return mediators_; }
   const IssueVec& status_quo() const { return status_quo_; }
   std::size_t stream_count() const { return stream_keys_.size(); }
 
@@ -257,8 +259,7 @@ class Negotiation {
   std::vector<StreamKey> stream_keys_;
   std::size_t state_bytes_ = 0;
   IssueVec status_quo_{};
-  std::vector<std::size_t> principals_, spoilers_, enforcers_;
-  int mediator_ = -1;
+  std::vector<std::size_t> principals_, spoilers_, enforcers_, mediators_;
 };
 
 }  // namespace negsim::model

@@ -225,6 +225,13 @@ struct Bias {
   bool operator==(const Bias&) const = default;
 };
 
+/// What a mediator (or its backers) adds to a deal for one principal.
+struct Leverage {
+  Ref on;       ///< the principal
+  Param value;  ///< in [0, 1]: added to its perceived value of every text
+  bool operator==(const Leverage&) const = default;
+};
+
 /// A principal's trust in one other principal, where it differs from its
 /// `trust` (docs/MODEL.md §4.4).
 struct TrustIn {
@@ -383,6 +390,10 @@ struct Agent {
   std::optional<Snapback> snapback;  ///< enforcers only
   std::optional<Bias> bias;          ///< mediators only
   Param skill = 0.5;                 ///< mediators: in [0, 1]
+  /// Mediators: the share of each principal's remaining distrust that the
+  /// mediator's guarantee of compliance removes, in [0, 1].
+  Param guarantee = 0.0;
+  std::vector<Leverage> leverage;  ///< mediators: per principal
   /// Extension blocks given for this agent (block name, values).
   std::vector<std::pair<std::string, ExtensionValues>> extensions;
   WrittenAt loc;

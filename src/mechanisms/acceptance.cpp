@@ -40,6 +40,21 @@ void Acceptance::declare(Setup& setup) {
     accepts_interim_ = setup.field("accepts_interim", "accepts interim", FieldKind::flag);
   }
   progress_ = setup.field("progress", "progress", FieldKind::number, 2);
+  for (std::size_t m : setup.negotiation().mediators()) {
+    const Agent& mediator = setup.scenario().agents[m];
+    const int a = static_cast<int>(m);
+    // A guarantee of 0 (the default) changes nothing: it draws nothing.
+    if (!mediator.guarantee.is_constant() || mediator.guarantee.value() != 0) {
+      guarantees_.push_back(setup.param(a, "guarantee", mediator.guarantee));
+    }
+    for (const Leverage& l : mediator.leverage) {
+      levers_.push_back(Lever{setup.param(a, "leverage." + l.on.name, l.value), l.on.index});
+    }
+  }
+  if (!guarantees_.empty()) {
+    guaranteed_ = setup.field("guaranteed_trust", "trust with guarantees", FieldKind::number, 2);
+  }
+  if (!levers_.empty()) leverage_ = setup.field("leverage", "leverage", FieldKind::number, 3);
 }
 
 void Acceptance::step(Run& run) const {
@@ -49,13 +64,24 @@ void Acceptance::step(Run& run) const {
   t.all_full = true;
   t.all_interim = t.has_interim;
   double progress_full = 0, progress_interim = 0;
+  // Guarantees: each mediator removes its share of the remaining distrust
+  // (Kydd 2006); leverage adds to the value of any deal (Beardsley 2011).
+  double distrust_left = 1;
+  for (ParamId g : guarantees_) distrust_left *= 1 - run.param(g);
+  std::array<double, kMaxAgents> lever{};
+  for (const Lever& l : levers_) lever[l.on] += run.param(l.value);
+  std::array<double, kMaxAgents> guaranteed{};
+  for (std::size_t i : neg.principals()) {
+    guaranteed[i] = guarantees_.empty() ? t.trust[i] : 1 - (1 - t.trust[i]) * distrust_left;
+  }
   for (std::size_t i : neg.principals()) {
     // How close a text is to what the principal holds out for (1 when it
     // would accept); an aspiration of 0 is met by anything.
     auto closeness = [&](double value) {
       return t.aspiration[i] > 0 ? std::clamp(value / t.aspiration[i], 0.0, 1.0) : 1.0;
     };
-    t.value_full[i] = perceived_value(t.prefs(i), t.trust[i], t.full_text, neg.status_quo(), n);
+    t.value_full[i] =
+        perceived_value(t.prefs(i), guaranteed[i], t.full_text, neg.status_quo(), n) + lever[i];
     t.breaches_full[i] = breaches(t, i, t.full_text, t.full.settles);
     t.accepts_full[i] = t.breaches_full[i] == 0 && t.value_full[i] >= t.aspiration[i];
     t.all_full &= t.accepts_full[i];
@@ -65,7 +91,8 @@ void Acceptance::step(Run& run) const {
     t.breaches_interim[i] = 0;
     if (t.has_interim) {
       t.value_interim[i] =
-          perceived_value(t.prefs(i), t.trust[i], t.interim_text, neg.status_quo(), n);
+          perceived_value(t.prefs(i), guaranteed[i], t.interim_text, neg.status_quo(), n) +
+          lever[i];
       t.breaches_interim[i] = breaches(t, i, t.interim_text, t.interim.settles);
       t.accepts_interim[i] = t.breaches_interim[i] == 0 && t.value_interim[i] >= t.aspiration[i];
       t.all_interim &= t.accepts_interim[i];
@@ -80,6 +107,8 @@ void Acceptance::step(Run& run) const {
     run.trace(aspiration_, a, t.aspiration[i]);
     run.trace(reservation_, a, t.reservation[i]);
     run.trace(trust_, a, t.trust[i]);
+    if (!guarantees_.empty()) run.trace(guaranteed_, a, guaranteed[i]);
+    if (!levers_.empty()) run.trace(leverage_, a, lever[i]);
     for (std::size_t j : neg.principals()) {
       if (pairs_ && j != i) run.trace(trust_in_[j], a, t.trust_in[i][j]);
     }

@@ -8,13 +8,15 @@ namespace negsim::model {
 
 void Drafting::declare(Setup& setup) {
   const Scenario& s = setup.scenario();
-  const int m = setup.negotiation().mediator();
-  if (m >= 0) {
-    const Agent& mediator = s.agents[static_cast<std::size_t>(m)];
-    skill_ = setup.param(m, "skill", mediator.skill);
+  // Every mediator's skill cuts the drafting error, and every bias tilts
+  // the weights (docs/MODEL.md §3.6, §3.7).
+  for (std::size_t m : setup.negotiation().mediators()) {
+    const Agent& mediator = s.agents[m];
+    const int a = static_cast<int>(m);
+    skills_.push_back(setup.param(a, "skill", mediator.skill));
     if (mediator.bias) {
-      bias_amount_ = setup.param(m, "bias.amount", mediator.bias->amount);
-      bias_toward_ = static_cast<int>(mediator.bias->toward.index);
+      biases_.push_back(
+          Bias{setup.param(a, "bias.amount", mediator.bias->amount), mediator.bias->toward.index});
     }
   }
   text_noise_ = setup.param(-1, "protocol.text_noise", s.protocol.text_noise);
@@ -76,16 +78,17 @@ void Drafting::start(Run& run) const {
   // The mediator's weights: capability, tilted by its bias (Kydd 2003).
   State& st = run.state<State>(state_);
   st = State{};
-  st.bias_amount = run.param_or(bias_amount_, 0);
-  st.noise_sd = run.param(text_noise_) * (1 - run.param_or(skill_, 0));
+  st.noise_sd = run.param(text_noise_);
+  for (ParamId skill : skills_) st.noise_sd *= 1 - run.param(skill);
+  st.tilt.fill(1.0);
+  for (const Bias& b : biases_) st.tilt[b.toward] *= 1 + run.param(b.amount);
   double total = 0;
   for (std::size_t i : neg.principals()) total += t.capability[i];
   const auto& principals = neg.principals();
   for (std::size_t p = 0; p < principals.size(); ++p) {
     const std::size_t i = principals[p];
-    double w = total > 0 ? t.capability[i] / total : 1.0;
-    if (static_cast<int>(i) == bias_toward_) w *= 1 + st.bias_amount;
-    st.weight[p] = w;
+    const double w = total > 0 ? t.capability[i] / total : 1.0;
+    st.weight[p] = w * st.tilt[i];
   }
   st.full_clean = st.interim_clean = neg.status_quo();
   st.have_texts = false;
@@ -99,9 +102,8 @@ void Drafting::step(Run& run) const {
   std::size_t n_voices = 0;
   for (std::size_t a = 0; a < t.n_agents; ++a) {
     if (run.scenario().agents[a].role == Role::mediator) continue;
-    // The mediator's bias tilts the favoured principal's voice too.
-    const double tilt = static_cast<int>(a) == bias_toward_ ? 1 + st.bias_amount : 1.0;
-    voices[n_voices++] = Voice{&t.position[a], &t.salience[a], t.capability[a] * tilt};
+    // A mediator's bias tilts the favoured principal's voice too.
+    voices[n_voices++] = Voice{&t.position[a], &t.salience[a], t.capability[a] * st.tilt[a]};
   }
   std::array<Party, kMaxAgents> parties{};
   const auto& principals = neg.principals();

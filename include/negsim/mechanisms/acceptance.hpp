@@ -21,6 +21,14 @@ class Acceptance final : public Mechanism {
   /// With three principals or more: per principal j, the field "trust in j".
   std::array<FieldId, kMaxAgents> trust_in_{};
   bool pairs_ = false;
+  /// Mediators' guarantees and leverage (docs/MODEL.md §2, §3.9).
+  std::vector<ParamId> guarantees_;  ///< per mediator
+  struct Lever {
+    ParamId value = kNoParam;
+    std::size_t on = 0;
+  };
+  std::vector<Lever> levers_;
+  FieldId guaranteed_ = 0, leverage_ = 0;
 };
 
 }  // namespace negsim::model

@@ -23,13 +23,18 @@ class Drafting final : public Mechanism {
   struct State {
     std::array<double, kMaxAgents> weight;  ///< per principal (in principal order): Nash weight
     IssueVec full_clean, interim_clean;     ///< texts before the drafting error: the warm start
+    std::array<double, kMaxAgents> tilt;    ///< per agent: the product of the biases toward it
     bool have_texts;
     double noise_sd;
-    double bias_amount;
+  };
+  struct Bias {
+    ParamId amount = kNoParam;
+    std::size_t toward = 0;
   };
   std::size_t state_ = 0;
-  ParamId skill_ = kNoParam, bias_amount_ = kNoParam, text_noise_ = kNoParam;
-  int bias_toward_ = -1;
+  std::vector<ParamId> skills_;  ///< per mediator
+  std::vector<Bias> biases_;     ///< per mediator with a bias
+  ParamId text_noise_ = kNoParam;
   StreamId stream_ = 0;
   FieldId full_text_ = 0, interim_text_ = 0, no_zone_ = 0;
 };
