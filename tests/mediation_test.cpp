@@ -6,6 +6,10 @@
 // exactly the amount the equations give), so a wrong combination fails.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
 #include "negsim/mechanism.hpp"
 #include "negsim/scenario_yaml.hpp"
 #include "test_util.hpp"
@@ -19,17 +23,26 @@ struct Traced {
   Negotiation negotiation;
   Trace trace;
   RunResult result;
-  explicit Traced(std::vector<std::string> sets) : negotiation(load(std::move(sets))) {
+  explicit Traced(std::vector<std::string> sets, bool mediator = true)
+      : negotiation(load(std::move(sets), mediator)) {
     result = negotiation.run(negotiation.scenario().seed, 0, 0, &trace);
   }
-  static Scenario load(std::vector<std::string> sets) {
+  static Scenario load(std::vector<std::string> sets, bool mediator) {
+    std::ifstream in(kTalks);
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string yaml = text.str();
+    if (!mediator) {
+      const std::string line = "  broker: {role: mediator, skill: 0.8}\n";
+      yaml.erase(yaml.find(line), line.size());
+    }
     LoadOptions options;
     // Fixed trust and no strikes, so that the runs compared differ only in
     // what each test varies.
     std::vector<std::string> all{"agents.hawk.strike.base=0", "protocol.trust_gain=0"};
     all.insert(all.end(), sets.begin(), sets.end());
     for (const auto& s : all) options.overrides.push_back(parse_override(s));
-    return load_scenario(kTalks, options);
+    return load_scenario_text(yaml, "talks.yaml", options);
   }
   double at(int round, const char* field, const char* agent) const {
     return traced(trace.rounds.at(static_cast<std::size_t>(round - 1)),
@@ -89,6 +102,46 @@ TEST(Mediation, SeveralMediatorsCombineSkillsAndBiases) {
   }
   // And the bias moves the text (the comparison above is not vacuous).
   EXPECT_NE(biased_one.text(1, 0), one.text(1, 0));
+}
+
+}  // namespace
+}  // namespace negsim::model
+
+namespace negsim::model {
+namespace {
+
+TEST(DirectBargaining, WithoutAMediatorThePrincipalsTakeTurnsOfferingJustEnough) {
+  // No mediator, no drafting error, full trust (so a proposer accepts its
+  // own position): round r's proposer is the principals'
+  // (r - 1) mod 2, and its offer gives the responder exactly the aspiration
+  // it needs (or stops where the proposer's own aspiration does).
+  const Traced t({"protocol.text_noise=0", "agents.west.trust=1", "agents.east.trust=1"}, false);
+  ASSERT_TRUE(t.negotiation.scenario().agents.size() == 4);
+  const char* names[] = {"west", "east"};
+  const int rounds = static_cast<int>(t.trace.rounds.size());
+  ASSERT_GT(rounds, 2);
+  for (int r = 1; r <= rounds; ++r) {
+    const int p = (r - 1) % 2, q = 1 - p;
+    EXPECT_EQ(t.at(r, "proposes", names[p]), 1) << "round " << r;
+    EXPECT_EQ(t.at(r, "proposes", names[q]), 0) << "round " << r;
+    const double vq = t.at(r, "value_full", names[q]), aq = t.at(r, "aspiration", names[q]);
+    const double vp = t.at(r, "value_full", names[p]), ap = t.at(r, "aspiration", names[p]);
+    // Either the responder gets just what it needs and the proposer keeps
+    // at least its own aspiration, or the proposer went as far as it would.
+    const bool just_enough = std::abs(vq - aq) < 1e-6 && vp >= ap - 1e-9;
+    const bool as_far_as_it_would = std::abs(vp - ap) < 1e-6 && vq < aq;
+    const bool its_own_position_suffices = vq >= aq && vp >= ap;
+    EXPECT_TRUE(just_enough || as_far_as_it_would || its_own_position_suffices)
+        << "round " << r << ": responder " << vq << " vs " << aq << ", proposer " << vp << " vs "
+        << ap;
+  }
+  // The text rule is the mediator's: without one it does not matter.
+  const Traced compromise({"protocol.text_noise=0", "agents.west.trust=1", "agents.east.trust=1",
+                           "protocol.rule=compromise"},
+                          false);
+  EXPECT_EQ(compromise.result.outcome, t.result.outcome);
+  EXPECT_EQ(compromise.result.round, t.result.round);
+  EXPECT_EQ(compromise.result.terms, t.result.terms);
 }
 
 }  // namespace

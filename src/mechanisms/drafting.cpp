@@ -6,6 +6,26 @@
 
 namespace negsim::model {
 
+namespace {
+
+/// On an issue of L levels (values j / (L - 1) normalised) a text takes the
+/// level nearest its drafted value among those inside the text space (the
+/// principals' red-line box); when the box holds none, the nearest level.
+void round_to_levels(const Scenario& s, const TextSpace& space, IssueVec& text) {
+  for (std::size_t k = 0; k < s.issues.size(); ++k) {
+    const std::size_t levels = s.issues[k].levels.size();
+    if (levels < 2 || !space.settles[k]) continue;
+    const double steps = static_cast<double>(levels - 1);
+    double j = std::round(text[k] * steps);
+    const double lo = std::ceil(space.lo[k] * steps - Drafting::kLevelSlack);
+    const double hi = std::floor(space.hi[k] * steps + Drafting::kLevelSlack);
+    if (lo <= hi) j = std::clamp(j, lo, hi);
+    text[k] = std::clamp(j, 0.0, steps) / steps;
+  }
+}
+
+}  // namespace
+
 void Drafting::declare(Setup& setup) {
   const Scenario& s = setup.scenario();
   // Every mediator's skill cuts the drafting error, and every bias tilts
@@ -29,27 +49,90 @@ void Drafting::declare(Setup& setup) {
   }
   no_zone_ = setup.field("no_zone", "no zone of agreement (red lines do not overlap)",
                          FieldKind::issue_flag);
+  direct_ = setup.negotiation().mediators().empty();
+  if (direct_) proposes_ = setup.field("proposes", "proposes", FieldKind::flag);
 }
 
-namespace {
-
-/// On an issue of L levels (values j / (L - 1) normalised) a text takes the
-/// level nearest its drafted value among those inside the text space (the
-/// principals' red-line box); when the box holds none, the nearest level.
-void round_to_levels(const Scenario& s, const TextSpace& space, IssueVec& text) {
-  for (std::size_t k = 0; k < s.issues.size(); ++k) {
-    const std::size_t levels = s.issues[k].levels.size();
-    if (levels < 2 || !space.settles[k]) continue;
-    const double steps = static_cast<double>(levels - 1);
-    double j = std::round(text[k] * steps);
-    const double lo = std::ceil(space.lo[k] * steps - Drafting::kLevelSlack);
-    const double hi = std::floor(space.hi[k] * steps + Drafting::kLevelSlack);
-    if (lo <= hi) j = std::clamp(j, lo, hi);
-    text[k] = std::clamp(j, 0.0, steps) / steps;
+void Drafting::offer(Run& run, std::size_t proposer, const TextSpace& space, IssueVec& text) const {
+  // Alternating offers (Rubinstein 1982; Faratin et al. 1998): the proposer
+  // moves from its own position toward the others' (their capability-
+  // weighted mean) just as far as it reads they need, and no further than
+  // its own aspiration allows.
+  Talks& t = run.talks;
+  const Negotiation& neg = run.negotiation();
+  const std::size_t n = t.n_issues;
+  State& st = run.state<State>(state_);
+  Rng& noise = run.stream(stream_);
+  IssueVec own = t.position[proposer], theirs{};
+  double total = 0;
+  for (std::size_t j : neg.principals()) {
+    if (j == proposer) continue;
+    const double c = t.capability[j] > 0 ? t.capability[j] : 1.0;
+    for (std::size_t k = 0; k < n; ++k) theirs[k] += c * t.position[j][k];
+    total += c;
   }
+  for (std::size_t k = 0; k < n; ++k) theirs[k] /= total;
+  space.project(own);
+  space.project(theirs);
+  // How the proposer reads each other's aspiration: with the error sigma_N
+  // that no mediator reduces (one normal per other principal).
+  std::array<double, kMaxAgents> read{};
+  for (std::size_t j : neg.principals()) {
+    if (j == proposer) continue;
+    read[j] = t.aspiration[j] + (st.noise_sd > 0 ? st.noise_sd * noise.normal() : 0.0);
+  }
+  auto at = [&](double lambda) {
+    IssueVec x = space.fixed;
+    for (std::size_t k = 0; k < n; ++k) {
+      if (space.settles[k]) x[k] = own[k] + lambda * (theirs[k] - own[k]);
+    }
+    return x;
+  };
+  auto others_accept = [&](const IssueVec& x) {
+    for (std::size_t j : neg.principals()) {
+      if (j == proposer) continue;
+      if (perceived_value(t.prefs(j), t.trust[j], x, neg.status_quo(), n) < read[j]) return false;
+    }
+    return true;
+  };
+  auto self_accepts = [&](const IssueVec& x) {
+    return perceived_value(t.prefs(proposer), t.trust[proposer], x, neg.status_quo(), n) >=
+           t.aspiration[proposer];
+  };
+  // The least it must give: the smallest lambda the others accept (1 when
+  // none is enough).
+  double lo = 0, hi = 1;
+  if (others_accept(at(0))) {
+    hi = 0;
+  } else if (others_accept(at(1))) {
+    for (int s = 0; s < kOfferSteps; ++s) {
+      const double mid = (lo + hi) / 2;
+      (others_accept(at(mid)) ? hi : lo) = mid;
+    }
+  }
+  const double need = hi;
+  // The most it will give: the largest lambda it accepts itself.
+  double give = 0;
+  if (self_accepts(at(1))) {
+    give = 1;
+  } else if (self_accepts(at(0))) {
+    double a = 0, b = 1;
+    for (int s = 0; s < kOfferSteps; ++s) {
+      const double mid = (a + b) / 2;
+      (self_accepts(at(mid)) ? a : b) = mid;
+    }
+    give = a;
+  }
+  text = at(std::min(need, give));
+  // Written by a party alone: the full drafting error.
+  if (st.noise_sd > 0) {
+    for (std::size_t k = 0; k < n; ++k) {
+      if (space.settles[k]) text[k] += st.noise_sd * noise.normal();
+    }
+    space.project(text);
+  }
+  round_to_levels(run.scenario(), space, text);
 }
-
-}  // namespace
 
 void Drafting::start(Run& run) const {
   Talks& t = run.talks;
@@ -113,6 +196,22 @@ void Drafting::step(Run& run) const {
   }
   const std::span<const Voice> voice_span(voices.data(), n_voices);
   const std::span<const Party> party_span(parties.data(), principals.size());
+  if (direct_) {
+    // Without a mediator the principals take turns proposing.
+    const std::size_t proposer =
+        principals[static_cast<std::size_t>(t.round - 1) % principals.size()];
+    offer(run, proposer, t.full, t.full_text);
+    if (t.has_interim) offer(run, proposer, t.interim, t.interim_text);
+    if (run.tracing()) {
+      for (std::size_t i : principals) run.trace(proposes_, static_cast<int>(i), i == proposer);
+      run.trace_issues(full_text_, -1, t.full_text);
+      if (t.has_interim) run.trace_issues(interim_text_, -1, t.interim_text, &t.interim.settles);
+      IssueMask no_zone{};
+      for (std::size_t k = 0; k < t.n_issues; ++k) no_zone[k] = !t.full.has_zone(k);
+      run.trace_issue_flags(no_zone_, -1, no_zone);
+    }
+    return;
+  }
   Rng& noise = run.stream(stream_);
   auto draft = [&](const TextSpace& space, IssueVec& clean, IssueVec& text) {
     const IssueVec start = compromise_text(voice_span, space);

@@ -18,6 +18,8 @@ class Drafting final : public Mechanism {
 
   /// Slack, in levels, when asking which levels lie inside the text space.
   static constexpr double kLevelSlack = 1e-9;
+  /// Bisection steps of a direct offer along its segment (2^-40 of it).
+  static constexpr int kOfferSteps = 40;
 
  private:
   struct State {
@@ -36,7 +38,10 @@ class Drafting final : public Mechanism {
   std::vector<Bias> biases_;     ///< per mediator with a bias
   ParamId text_noise_ = kNoParam;
   StreamId stream_ = 0;
-  FieldId full_text_ = 0, interim_text_ = 0, no_zone_ = 0;
+  FieldId full_text_ = 0, interim_text_ = 0, no_zone_ = 0, proposes_ = 0;
+  bool direct_ = false;  ///< no mediator: the principals bargain by alternating offers
+  /// A direct offer from principal `proposer` in `space` (docs/MODEL.md §3.10).
+  void offer(Run& run, std::size_t proposer, const TextSpace& space, IssueVec& text) const;
 };
 
 }  // namespace negsim::model
