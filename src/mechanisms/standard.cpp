@@ -2,6 +2,7 @@
 
 #include "negsim/mechanisms/acceptance.hpp"
 #include "negsim/mechanisms/agents.hpp"
+#include "negsim/mechanisms/coercion.hpp"
 #include "negsim/mechanisms/concession.hpp"
 #include "negsim/mechanisms/decision.hpp"
 #include "negsim/mechanisms/domestic.hpp"
@@ -20,6 +21,7 @@ const std::vector<MechanismEntry>& standard_entries() {
   static const std::vector<MechanismEntry> kEntries{
       mechanism_entry<Agents>(),          // preferences, red lines, trust (no step)
       mechanism_entry<Domestic>(),        // 1. unrest and leadership change
+      mechanism_entry<Coercion>(),        // 1b. coercion short of force
       mechanism_entry<Lobbying>(),        // 2. spoilers and enforcers pull positions
       mechanism_entry<Drafting>(),        // 3. the mediator's full and interim texts
       mechanism_entry<Acceptance>(),      // 4. how each principal sees the texts
