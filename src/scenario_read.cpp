@@ -645,10 +645,16 @@ class Loader {
     if (has("strike")) {
       if (auto* v = f.get("strike")) {
         Strike strike;
-        Fields g(c_, *v, f.sub("strike"), {"base", "sensitivity", "breakdown"});
+        Fields g(c_, *v, f.sub("strike"),
+                 {"base", "sensitivity", "breakdown", "after_deadline", "drawn_in", "red_lines",
+                  "counter"});
         read_param_field(c_, g, "base", kProbability, strike.base);
         read_param_field(c_, g, "sensitivity", Range{0, 10}, strike.sensitivity);
         read_param_field(c_, g, "breakdown", kProbability, strike.breakdown);
+        read_param_field(c_, g, "after_deadline", Range{0, 100}, strike.after_deadline);
+        read_param_field(c_, g, "drawn_in", Range{0, 100}, strike.drawn_in);
+        read_param_field(c_, g, "red_lines", Range{0, 100}, strike.red_lines);
+        read_param_field(c_, g, "counter", kProbability, strike.counter);
         a.strike = strike;
       }
     }

@@ -199,7 +199,11 @@ Json scenario_json(const Scenario& s) {
     if (a.strike) {
       o["strike"] = Json{{"base", param_json(a.strike->base)},
                          {"sensitivity", param_json(a.strike->sensitivity)},
-                         {"breakdown", param_json(a.strike->breakdown)}};
+                         {"breakdown", param_json(a.strike->breakdown)},
+                         {"after_deadline", param_json(a.strike->after_deadline)},
+                         {"drawn_in", param_json(a.strike->drawn_in)},
+                         {"red_lines", param_json(a.strike->red_lines)},
+                         {"counter", param_json(a.strike->counter)}};
     }
     if (a.snapback) {
       o["snapback"] = Json{{"deadline", param_json(a.snapback->deadline)},

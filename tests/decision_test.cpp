@@ -173,14 +173,15 @@ TEST(Roles, APrincipalMayAlsoStrikeAndLobby) {
   // East's nuclear position moves half of 0.4 of the way to west's ideal (0)
   // from its own (100) in round 1.
   EXPECT_NEAR(traced(trace.rounds[0], c.field("position"), east, 0), 100 - 0.5 * 0.4 * 100, 1e-9);
-  // And a strike that ends the talks names the principal.
+  // And a strike that ends the talks names the principal, with the cause
+  // of a principal's use of force.
   LoadOptions ending = options;
   ending.overrides.push_back(parse_override("agents.west.strike.breakdown=1"));
   const Scenario e = load_scenario(test::kDataDir + "/good/talks.yaml", ending);
   const Negotiation en(e);
   const RunResult r = en.run(e.seed, 0, 0);
   EXPECT_EQ(r.outcome, Outcome::breakdown);
-  EXPECT_EQ(r.cause, en.catalog().cause("strike"));
+  EXPECT_EQ(r.cause, en.catalog().cause("force"));
   EXPECT_EQ(r.agent, west);
   EXPECT_EQ(r.round, 1);
 }

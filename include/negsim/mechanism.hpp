@@ -48,6 +48,9 @@ struct Talks {
   /// This round's concession by each principal: the share of its gap it
   /// gave up (set by the concession step, read by reciprocity).
   std::array<double, kMaxAgents> conceded{};
+  /// Each principal's own deadline (a round; 0: none), set by the
+  /// concession mechanism at the start.
+  std::array<int, kMaxAgents> deadline{};
 
   // The texts of this round and how the principals see them.
   TextSpace full, interim;  ///< the boxes cut by the principals' red lines (and caps)

@@ -205,6 +205,11 @@ struct Strike {
   Param sensitivity = 0.2;  ///< rise of the hazard with progress and with distance
                             ///< of the text from the spoiler's ideal
   Param breakdown = 0.5;    ///< P(a strike ends the talks outright)
+  /// Escalation (docs/MODEL.md §6.1): the hazard's rise once the agent's own
+  /// deadline has passed, once another agent has struck (drawn in), and with
+  /// the text's distance outside its red lines; the chance it answers
+  /// another's strike with one of its own (a counter-strike).
+  Param after_deadline = 0.0, drawn_in = 0.0, red_lines = 0.0, counter = 0.0;
   bool operator==(const Strike&) const = default;
 };
 

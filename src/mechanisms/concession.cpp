@@ -87,6 +87,7 @@ void Concession::start(Run& run) const {
   for (const Own& o : principals_) {
     const std::size_t i = o.agent;
     st.opening[i] = run.param(o.start) * (1 - t.reservation[i]);
+    t.deadline[i] = o.deadline != kNoParam ? static_cast<int>(run.param(o.deadline)) : 0;
     t.aspiration[i] = t.reservation[i] + st.opening[i];
     if (o.tactic == Tactic::time && o.deadline != kNoParam && run.param(o.deadline) <= 1) {
       st.clock[i] = 1;
