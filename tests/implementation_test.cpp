@@ -32,26 +32,27 @@ TEST(Implementation, KeptTermsBuildTheTrustAFullDealNeeds) {
   Trace trace;
   const RunResult r = negotiation.run(s.seed, 0, 0, &trace);
   EXPECT_EQ(r.outcome, Outcome::full_deal);
-  EXPECT_EQ(r.interim_round, 14);
-  EXPECT_EQ(r.round, 16);
+  EXPECT_EQ(r.interim_round, 11);
+  EXPECT_EQ(r.round, 13);
   EXPECT_EQ(r.event_counts[negotiation.catalog().event("breach")], 0) << "no breach at hazard 0";
   EXPECT_EQ(r.event_counts[negotiation.catalog().event("interim_in_force")], 1);
-  // Verified compliance: in round 15 each principal kept the terms, so
+  // Verified compliance: in round 12 each principal kept the terms, so
   // each one's trust in the other lost 0.3 of its distrust: 0.5 -> 0.65.
   const std::size_t trust = negotiation.catalog().field("trust");
-  EXPECT_NEAR(traced(trace.rounds.at(15), trust, 0), 0.5 + 0.3 * 0.5, 1e-12);
+  EXPECT_NEAR(traced(trace.rounds.at(11), trust, 0), 0.5, 1e-12);
+  EXPECT_NEAR(traced(trace.rounds.at(12), trust, 0), 0.5 + 0.3 * 0.5, 1e-12);
   // Without that trust the interim deal holds to the horizon, and its
   // round is the one it took effect.
   const Scenario flat = stone({"mechanisms.implementation.verification=0"});
   const RunResult held = Negotiation(flat).run(flat.seed, 0, 0);
   EXPECT_EQ(held.outcome, Outcome::interim_deal);
-  EXPECT_EQ(held.round, 14);
-  EXPECT_EQ(held.interim_round, 14);
+  EXPECT_EQ(held.round, 11);
+  EXPECT_EQ(held.interim_round, 11);
   // With `interim: final` it ends the run, as before stepping stones.
   const Scenario final_ = stone({"mechanisms.implementation.interim=final"});
   const RunResult ended = Negotiation(final_).run(final_.seed, 0, 0);
   EXPECT_EQ(ended.outcome, Outcome::interim_deal);
-  EXPECT_EQ(ended.round, 14);
+  EXPECT_EQ(ended.round, 11);
   EXPECT_EQ(ended.interim_round, 0);
 }
 

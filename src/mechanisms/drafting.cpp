@@ -134,6 +134,61 @@ void Drafting::offer(Run& run, std::size_t proposer, const TextSpace& space, Iss
   round_to_levels(run.scenario(), space, text);
 }
 
+void Drafting::formulate(Run& run, const TextSpace& space, IssueVec& text) const {
+  // Communication and formulation (Touval & Zartman 1985; Kydd 2006): the
+  // mediator reads each principal's aspiration, with the error its skill
+  // leaves (one normal each), and moves its text toward those it reads as
+  // refusing, just far enough for them and no further than the others
+  // it reads as accepting allow.
+  Talks& t = run.talks;
+  const Negotiation& neg = run.negotiation();
+  const std::size_t n = t.n_issues;
+  State& st = run.state<State>(state_);
+  Rng& noise = run.stream(stream_);
+  std::array<double, kMaxAgents> read{};
+  for (std::size_t i : neg.principals()) {
+    read[i] = t.aspiration[i] + (st.noise_sd > 0 ? st.noise_sd * noise.normal() : 0.0);
+  }
+  auto accepts = [&](std::size_t i, const IssueVec& x) {
+    return perceived_value(t.prefs(i), t.trust[i], x, neg.status_quo(), n) >= read[i];
+  };
+  std::array<bool, kMaxAgents> refuses{};
+  IssueVec toward{};
+  double total = 0;
+  for (std::size_t i : neg.principals()) {
+    refuses[i] = !accepts(i, text);
+    if (!refuses[i]) continue;
+    const double c = t.capability[i] > 0 ? t.capability[i] : 1.0;
+    for (std::size_t k = 0; k < n; ++k) toward[k] += c * t.position[i][k];
+    total += c;
+  }
+  if (total == 0) return;  // it reads the text as acceptable to all
+  for (std::size_t k = 0; k < n; ++k) toward[k] /= total;
+  space.project(toward);
+  const IssueVec from = text;
+  auto at = [&](double lambda) {
+    IssueVec x = from;
+    for (std::size_t k = 0; k < n; ++k) {
+      if (space.settles[k]) x[k] = from[k] + lambda * (toward[k] - from[k]);
+    }
+    return x;
+  };
+  auto all = [&](const IssueVec& x, bool of_refusers) {
+    for (std::size_t i : neg.principals()) {
+      if (refuses[i] == of_refusers && !accepts(i, x)) return false;
+    }
+    return true;
+  };
+  if (!all(at(1), true)) return;  // not even its position would do: keep the fair text
+  double lo = 0, hi = 1;
+  for (int s = 0; s < kOfferSteps; ++s) {
+    const double mid = (lo + hi) / 2;
+    (all(at(mid), true) ? hi : lo) = mid;
+  }
+  const IssueVec x = at(hi);
+  if (all(x, false)) text = x;  // the others still accept (as it reads them)
+}
+
 void Drafting::start(Run& run) const {
   Talks& t = run.talks;
   const Negotiation& neg = run.negotiation();
@@ -221,6 +276,7 @@ void Drafting::step(Run& run) const {
       clean = start;
     }
     text = clean;
+    formulate(run, space, text);
     if (st.noise_sd > 0) {
       for (std::size_t k = 0; k < t.n_issues; ++k) {
         if (space.settles[k]) text[k] += st.noise_sd * noise.normal();

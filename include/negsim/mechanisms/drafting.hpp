@@ -42,6 +42,10 @@ class Drafting final : public Mechanism {
   bool direct_ = false;  ///< no mediator: the principals bargain by alternating offers
   /// A direct offer from principal `proposer` in `space` (docs/MODEL.md §3.10).
   void offer(Run& run, std::size_t proposer, const TextSpace& space, IssueVec& text) const;
+  /// The mediator's formulation (docs/MODEL.md §3.11): from its clean text,
+  /// toward the principals it reads as refusing, as far as needed and as
+  /// the others allow.
+  void formulate(Run& run, const TextSpace& space, IssueVec& text) const;
 };
 
 }  // namespace negsim::model
