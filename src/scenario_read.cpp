@@ -1035,27 +1035,29 @@ class Loader {
                      [&](const YNode& key, const YNode& value, const std::string& sub) {
                        auto k = find_name(issue_names_, key.scalar);
                        if (!k) return unknown_name(c_, key, sub, issue_names_, "issue");
-                       // A cap is an upper bound: {min: ...} or {max: ...} reads
-                       // like a red line, and is not a distribution.
-                       if (value.is_map() && value.entries.size() == 1 &&
-                           value.entries.front().first.is_scalar() &&
-                           (value.entries.front().first.scalar == "min" ||
-                            value.entries.front().first.scalar == "max")) {
-                         const YNode& bound = value.entries.front().first;
-                         const std::string shown = describe(value.entries.front().second);
-                         c_.error(bound, join_path(sub, bound.scalar),
-                                  bound.scalar == "max"
-                                      ? "a cap is an upper bound already: write the limit itself "
-                                        "(" +
-                                            key.scalar + ": " + shown + ")"
-                                      : "caps are upper bounds, the most the executive may "
-                                        "concede (got min); a floor the agent insists on is a "
-                                        "red line (red_lines: {" +
-                                            key.scalar + ": {min: " + shown + "}})");
+                       // A number or distribution is a ceiling; {max: ..., min: ...}
+                       // gives a ceiling, a floor or both.
+                       const Range range = issue_range(s.issues[*k]);
+                       Cap cap{Ref{key.scalar, *k, key.loc}, std::nullopt, std::nullopt};
+                       const bool bounds =
+                           value.is_map() && !value.entries.empty() &&
+                           std::all_of(
+                               value.entries.begin(), value.entries.end(), [](const auto& e) {
+                                 return e.first.is_scalar() &&
+                                        (e.first.scalar == "min" || e.first.scalar == "max");
+                               });
+                       if (bounds) {
+                         Fields g(c_, value, sub, {"min", "max"});
+                         if (auto* m = g.get("max"))
+                           cap.max = read_param(c_, *m, g.sub("max"), range);
+                         if (auto* m = g.get("min"))
+                           cap.min = read_param(c_, *m, g.sub("min"), range);
+                         if (cap.max || cap.min) d.caps.push_back(cap);
                          return;
                        }
-                       if (auto p = read_param(c_, value, sub, issue_range(s.issues[*k]))) {
-                         d.caps.push_back(Cap{Ref{key.scalar, *k, key.loc}, *p});
+                       if (auto p = read_param(c_, value, sub, range)) {
+                         cap.max = *p;
+                         d.caps.push_back(cap);
                        }
                      });
     }
@@ -1067,7 +1069,7 @@ class Loader {
   }
 
   void read_snapback(const YNode& n, const std::string& path, Agent& a, const Scenario& s) {
-    Fields f(c_, n, path, {"deadline", "progress_below", "target"});
+    Fields f(c_, n, path, {"deadline", "progress_below", "target", "targets"});
     if (!f.is_map()) return;
     Snapback sb;
     // Required: a default deadline could fall beyond the horizon and never
@@ -1080,7 +1082,29 @@ class Loader {
       }
     }
     read_param_field(c_, f, "progress_below", kProbability, sb.progress_below);
-    if (auto* t = f.require("target", "the principal whose sanctions return")) {
+    const YNode* many = f.get("targets");
+    if (many) {
+      if (const YNode* one = f.get("target")) {
+        c_.error(*one, f.sub("target"),
+                 "give either target or targets, not both (targets names each principal with "
+                 "its own effects)");
+      }
+      for_each_named(c_, *many, f.sub("targets"), "principal names to effects",
+                     [&](const YNode& key, const YNode& value, const std::string& sub) {
+                       auto r = principal_ref(key, sub, a.name);
+                       Fields g(c_, value, sub, {"reservation_drop", "walkout_hazard", "pressure"});
+                       if (!r || !g.is_map()) return;
+                       SnapbackTarget st{*r, std::nullopt, std::nullopt, std::nullopt};
+                       auto field = [&](const char* name, std::optional<Param>& out) {
+                         if (auto* v = g.get(name))
+                           out = read_param(c_, *v, g.sub(name), kProbability);
+                       };
+                       field("reservation_drop", st.reservation_drop);
+                       field("walkout_hazard", st.walkout_hazard);
+                       field("pressure", st.pressure);
+                       sb.targets.push_back(st);
+                     });
+    } else if (auto* t = f.require("target", "the principal whose sanctions return")) {
       if (auto r = principal_ref(*t, f.sub("target"), a.name)) sb.target = *r;
     }
     a.snapback = sb;

@@ -187,7 +187,16 @@ Json scenario_json(const Scenario& s) {
       Json dj;
       if (!d.caps.empty()) {
         Json caps = Json::object();
-        for (const auto& cap : d.caps) caps[cap.issue.name] = param_json(cap.max);
+        for (const auto& cap : d.caps) {
+          if (cap.max && !cap.min) {
+            caps[cap.issue.name] = param_json(*cap.max);
+            continue;
+          }
+          Json bounds = Json::object();
+          if (cap.max) bounds["max"] = param_json(*cap.max);
+          if (cap.min) bounds["min"] = param_json(*cap.min);
+          caps[cap.issue.name] = bounds;
+        }
         dj["caps"] = caps;
       }
       dj["ratification"] = param_json(d.ratification);
@@ -207,8 +216,20 @@ Json scenario_json(const Scenario& s) {
     }
     if (a.snapback) {
       o["snapback"] = Json{{"deadline", param_json(a.snapback->deadline)},
-                           {"progress_below", param_json(a.snapback->progress_below)},
-                           {"target", a.snapback->target.name}};
+                           {"progress_below", param_json(a.snapback->progress_below)}};
+      if (a.snapback->targets.empty()) {
+        o["snapback"]["target"] = a.snapback->target.name;
+      } else {
+        Json targets = Json::object();
+        for (const SnapbackTarget& st : a.snapback->targets) {
+          Json effects = Json::object();
+          if (st.reservation_drop) effects["reservation_drop"] = param_json(*st.reservation_drop);
+          if (st.walkout_hazard) effects["walkout_hazard"] = param_json(*st.walkout_hazard);
+          if (st.pressure) effects["pressure"] = param_json(*st.pressure);
+          targets[st.target.name] = effects;
+        }
+        o["snapback"]["targets"] = targets;
+      }
     }
     for (const auto& [block, values] : a.extensions) o[block] = extension_json(values);
     agents[a.name] = o;

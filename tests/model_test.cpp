@@ -128,6 +128,26 @@ TEST(Model, FailedRatificationWithPhasingCapsTheRelief) {
   EXPECT_GT(phased, 0);
 }
 
+TEST(Model, AFloorNeedsRatificationAndPhasingRaisesTheTexts) {
+  // East's legislature rejects any deal with less than 80% relief (a floor,
+  // docs/MODEL.md §6.5): every deal it lets stand has at least 80, and after
+  // a rejection under `phase` the texts do.
+  const Scenario s = talks({"agents.east.domestic={caps: {relief: {min: 80}}, ratification: 0}",
+                            "events.ratification.on_failure=phase", "agents.west.concession=0.3",
+                            "agents.east.concession=0.3"});
+  const Negotiation negotiation(s);
+  int phased = 0, deals = 0;
+  for (int i = 0; i < 1000; ++i) {
+    const RunResult r = negotiation.run(s.seed, 0, static_cast<std::uint64_t>(i));
+    if (r.outcome != Outcome::full_deal) continue;
+    ++deals;
+    EXPECT_GE(r.terms[1], 80 - 1e-9) << "run " << i;
+    phased += r.phased;
+  }
+  EXPECT_GT(deals, 30) << "enough deals for the check to mean something";
+  EXPECT_GT(phased, 0);
+}
+
 TEST(Model, LobbyingMovesThePositionHalfWayToItsTargetEachRound) {
   // Hawk (ideal nuclear 30) pulls west (ideal 0) with weight 0.4 on nuclear
   // only: target 0 + 0.4 (30 - 0) = 12, and the traced position closes half

@@ -273,18 +273,27 @@ TEST(LoadScenario, RejectsUnknownKeysWithSuggestion) {
             "--set agents.us.trsut=0.3: agents.us.trsut: unknown key (did you mean \"trust\"?)");
 }
 
-TEST(LoadScenario, ACapIsAnUpperBoundNotADistribution) {
-  const auto floor = problems(kMinimal, {"agents.us.domestic={caps: {sanctions: {min: 30}}}"});
-  ASSERT_EQ(floor.size(), 1u);
-  EXPECT_EQ(floor[0].path, "agents.us.domestic.caps.sanctions.min");
-  EXPECT_NE(floor[0].message.find("caps are upper bounds"), std::string::npos) << floor[0].str();
-  EXPECT_NE(floor[0].message.find("red_lines: {sanctions: {min: 30}}"), std::string::npos);
-  const auto ceiling = problems(kMinimal, {"agents.us.domestic={caps: {sanctions: {max: 30}}}"});
-  ASSERT_EQ(ceiling.size(), 1u);
-  EXPECT_NE(ceiling[0].message.find("write the limit itself (sanctions: 30)"), std::string::npos)
-      << ceiling[0].str();
-  // A distribution is still a cap.
-  EXPECT_NO_THROW(load(kMinimal, {"agents.us.domestic={caps: {sanctions: {uniform: [20, 40]}}}"}));
+TEST(LoadScenario, ACapIsACeilingAFloorOrBoth) {
+  // A number or a distribution is a ceiling; {min, max} gives a floor, a
+  // ceiling or both, each checked against the range.
+  const Scenario floor = load(kMinimal, {"agents.us.domestic={caps: {sanctions: {min: 30}}}"});
+  const Cap& f = floor.agents[0].domestic->caps.at(0);
+  EXPECT_FALSE(f.max);
+  EXPECT_EQ(*f.min, Param(30));
+  const Scenario both = load(
+      kMinimal, {"agents.us.domestic={caps: {sanctions: {min: 10, max: {uniform: [40, 60]}}}}"});
+  const Cap& c = both.agents[0].domestic->caps.at(0);
+  EXPECT_EQ(*c.min, Param(10));
+  EXPECT_EQ(*c.max, Param::of(Uniform{40, 60}));
+  EXPECT_EQ(load_scenario_text(to_yaml(both), "resolved.yaml"), both);
+  EXPECT_EQ(*load(kMinimal, {"agents.us.domestic={caps: {sanctions: {uniform: [20, 40]}}}"})
+                 .agents[0]
+                 .domestic->caps.at(0)
+                 .max,
+            Param::of(Uniform{20, 40}));
+  const auto bad = problems(kMinimal, {"agents.us.domestic={caps: {sanctions: {min: 300}}}"});
+  ASSERT_EQ(bad.size(), 1u);
+  EXPECT_EQ(bad[0].path, "agents.us.domestic.caps.sanctions.min");
 }
 
 TEST(ParseYaml, MergeKeysCopyWhatTheMappingDoesNotSet) {

@@ -183,9 +183,13 @@ struct RedLine {
 };
 
 /// The most an executive may concede on an issue without its legislature.
+/// What the executive may settle on an issue without its legislature: at
+/// most `max` (a ceiling, the usual cap: relief beyond it needs Congress),
+/// at least `min` (a floor: less restriction than it needs ratification).
 struct Cap {
   Ref issue;
-  Param max;
+  std::optional<Param> max;
+  std::optional<Param> min;
   bool operator==(const Cap&) const = default;
 };
 
@@ -214,12 +218,23 @@ struct Strike {
 };
 
 /// An enforcer's threat to restore sanctions at a deadline.
+/// What one enforcer's snapback does to one principal (absent: nothing).
+struct SnapbackTarget {
+  Ref target;
+  std::optional<Param> reservation_drop, walkout_hazard, pressure;
+  bool operator==(const SnapbackTarget&) const = default;
+};
+
 struct Snapback {
   /// Rounds after which the enforcer judges progress (in round deadline + 1),
   /// in [0, horizon - 1].
   Param deadline = 16;
   Param progress_below = 0.5;  ///< snap back if progress is below this, in [0, 1]
-  Ref target;                  ///< the principal whose sanctions return
+  /// The principal whose sanctions return, with the sizes of `events.snapback`
+  /// (`target`); or several, each with its own effects (`targets`; then
+  /// `target` is empty).
+  Ref target;
+  std::vector<SnapbackTarget> targets;
   bool operator==(const Snapback&) const = default;
 };
 

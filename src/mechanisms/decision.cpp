@@ -98,14 +98,17 @@ void Decision::declare(Setup& setup) {
   for (std::size_t i : setup.negotiation().principals()) {
     Own& o = own_[i];
     o.cap.fill(kNoParam);
+    o.floor.fill(kNoParam);
     const Agent& agent = s.agents[i];
     if (!agent.domestic) continue;
     any = true;
     const int a = static_cast<int>(i);
     o.ratification = setup.param(a, "domestic.ratification", agent.domestic->ratification);
     for (const Cap& c : agent.domestic->caps) {
-      o.cap[c.issue.index] = setup.param(a, "domestic.caps." + s.issues[c.issue.index].name, c.max,
-                                         static_cast<int>(c.issue.index));
+      const std::string at = "domestic.caps." + s.issues[c.issue.index].name;
+      const int issue = static_cast<int>(c.issue.index);
+      if (c.max) o.cap[c.issue.index] = setup.param(a, at, *c.max, issue);
+      if (c.min) o.floor[c.issue.index] = setup.param(a, at + ".min", *c.min, issue);
     }
   }
   if (any) {
@@ -132,10 +135,15 @@ bool Decision::ratify(Run& run, const IssueVec& x, const IssueMask& settles) con
   for (std::size_t i : run.negotiation().principals()) {
     const Own& o = own_[i];
     auto cap = [&](std::size_t k) { return run.param_or(o.cap[k], kNoCap); };
+    auto floor = [&](std::size_t k) { return run.param_or(o.floor[k], kNoFloor); };
     // Like red lines, caps bind what the text settles: leaving an issue at
-    // the status quo needs no legislature.
+    // the status quo needs no legislature. A text beyond a ceiling or short
+    // of a floor needs ratification.
+    auto beyond = [&](std::size_t k) {
+      return settles[k] && (x[k] > cap(k) + kCapSlack || x[k] < floor(k) - kCapSlack);
+    };
     bool over = false;
-    for (std::size_t k = 0; k < t.n_issues; ++k) over |= settles[k] && x[k] > cap(k) + kCapSlack;
+    for (std::size_t k = 0; k < t.n_issues; ++k) over |= beyond(k);
     if (!over) continue;
     if (rng.bernoulli(run.param_or(o.ratification, 1))) {
       run.record(passed_, static_cast<int>(i));
@@ -148,9 +156,14 @@ bool Decision::ratify(Run& run, const IssueVec& x, const IssueMask& settles) con
                 run.param_or(trust_shock_, 0));
     if (phase) {
       for (std::size_t k = 0; k < t.n_issues; ++k) {
-        if (!settles[k] || x[k] <= cap(k) + kCapSlack) continue;
-        t.full.hi[k] = std::min(t.full.hi[k], cap(k));
-        t.interim.hi[k] = std::min(t.interim.hi[k], cap(k));
+        if (!beyond(k)) continue;
+        if (x[k] > cap(k) + kCapSlack) {
+          t.full.hi[k] = std::min(t.full.hi[k], cap(k));
+          t.interim.hi[k] = std::min(t.interim.hi[k], cap(k));
+        } else {
+          t.full.lo[k] = std::max(t.full.lo[k], floor(k));
+          t.interim.lo[k] = std::max(t.interim.lo[k], floor(k));
+        }
       }
     }
   }

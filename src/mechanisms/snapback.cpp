@@ -6,20 +6,45 @@ namespace negsim::model {
 
 void Snapback::declare(Setup& setup) {
   const Scenario& s = setup.scenario();
+  bool single = false;
   for (std::size_t e : setup.negotiation().enforcers()) {
     const Agent& agent = s.agents[e];
     if (!agent.snapback) continue;
     const int a = static_cast<int>(e);
     enforcers_.push_back(
-        Own{e, agent.snapback->target.index,
+        Own{e,
             setup.param(a, "snapback.deadline", agent.snapback->deadline, -1, true),
-            setup.param(a, "snapback.progress_below", agent.snapback->progress_below)});
+            setup.param(a, "snapback.progress_below", agent.snapback->progress_below),
+            {}});
+    single |= agent.snapback->targets.empty();
   }
-  if (!enforcers_.empty()) {
+  // One target: the sizes of events.snapback (drawn once for the talks).
+  if (single) {
     reservation_drop_ =
         setup.param(-1, "events.snapback.reservation_drop", s.events.snapback_reservation_drop);
     walkout_hazard_ =
         setup.param(-1, "events.snapback.walkout_hazard", s.events.snapback_walkout_hazard);
+  }
+  std::size_t next = 0;
+  for (std::size_t e : setup.negotiation().enforcers()) {
+    const Agent& agent = s.agents[e];
+    if (!agent.snapback) continue;
+    Own& o = enforcers_[next++];
+    if (agent.snapback->targets.empty()) {
+      o.effects.push_back(
+          Effect{agent.snapback->target.index, reservation_drop_, walkout_hazard_, kNoParam});
+      continue;
+    }
+    const int a = static_cast<int>(e);
+    for (const SnapbackTarget& st : agent.snapback->targets) {
+      const std::string at = "snapback.targets." + st.target.name + ".";
+      auto param = [&](const std::optional<Param>& p, const char* name) {
+        return p ? setup.param(a, at + name, *p) : kNoParam;
+      };
+      o.effects.push_back(Effect{st.target.index, param(st.reservation_drop, "reservation_drop"),
+                                 param(st.walkout_hazard, "walkout_hazard"),
+                                 param(st.pressure, "pressure")});
+    }
   }
   stream_ = setup.stream(Purpose::snapback);
   cause_ = setup.cause("snapback");
@@ -41,8 +66,16 @@ void Snapback::step(Run& run) const {
     if (st.judged[o.agent] || t.round != static_cast<int>(run.param(o.deadline)) + 1) continue;
     st.judged[o.agent] = true;
     if (t.progress >= run.param(o.progress_below)) continue;
-    t.reservation[o.target] = std::max(0.0, t.reservation[o.target] - run.param(reservation_drop_));
-    st.walkout_hazard[o.target] += run.param(walkout_hazard_);
+    for (const Effect& e : o.effects) {
+      if (e.reservation_drop != kNoParam) {
+        t.reservation[e.target] =
+            std::max(0.0, t.reservation[e.target] - run.param(e.reservation_drop));
+      }
+      if (e.walkout_hazard != kNoParam) st.walkout_hazard[e.target] += run.param(e.walkout_hazard);
+      if (e.pressure != kNoParam) {
+        t.pressure[e.target] = std::min(1.0, t.pressure[e.target] + run.param(e.pressure));
+      }
+    }
     run.record(snapback_, static_cast<int>(o.agent));
   }
   Rng& rng = run.stream(stream_);

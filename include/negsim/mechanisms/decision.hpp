@@ -29,8 +29,10 @@ class Decision final : public Mechanism {
                       std::size_t n);
   void step(Run& run) const override;
 
-  /// An executive with no cap on an issue: above any text (normalised).
+  /// An executive with no cap on an issue: above any text (normalised); and
+  /// with no floor, below any text.
   static constexpr double kNoCap = 2.0;
+  static constexpr double kNoFloor = -1.0;
   /// Slack when comparing a text with a cap (normalised units).
   static constexpr double kCapSlack = 1e-12;
   /// Slack when comparing a share of members or weight with its threshold.
@@ -39,7 +41,7 @@ class Decision final : public Mechanism {
  private:
   struct Own {
     ParamId ratification = kNoParam;
-    std::array<ParamId, kMaxIssues> cap{};
+    std::array<ParamId, kMaxIssues> cap{}, floor{};  ///< ceilings and floors (kNoParam: none)
   };
   bool ratify(Run& run, const IssueVec& x, const IssueMask& settles) const;
   /// Whether the rule carries a text the principals accept as `accepts` says.

@@ -17,9 +17,15 @@ class Snapback final : public Mechanism {
   void step(Run& run) const override;
 
  private:
+  /// What a snapback does to one principal (kNoParam: nothing of that kind).
+  struct Effect {
+    std::size_t target = 0;
+    ParamId reservation_drop = kNoParam, walkout_hazard = kNoParam, pressure = kNoParam;
+  };
   struct Own {
-    std::size_t agent = 0, target = 0;
+    std::size_t agent = 0;
     ParamId deadline = kNoParam, progress_below = kNoParam;
+    std::vector<Effect> effects;
   };
   struct State {
     std::array<bool, kMaxAgents> judged;            ///< per enforcer: its deadline has passed
