@@ -1027,7 +1027,8 @@ class Loader {
   }
 
   void read_domestic(const YNode& n, const std::string& path, Agent& a, const Scenario& s) {
-    Fields f(c_, n, path, {"caps", "ratification", "pressure", "unrest", "leadership"});
+    Fields f(c_, n, path,
+             {"caps", "ratification", "pressure", "unrest", "leadership", "successor"});
     if (!f.is_map()) return;
     Domestic d;
     if (auto* v = f.get("caps")) {
@@ -1065,6 +1066,16 @@ class Loader {
     read_param_field(c_, f, "pressure", kProbability, d.pressure);
     read_param_field(c_, f, "unrest", kProbability, d.unrest);
     read_param_field(c_, f, "leadership", kProbability, d.leadership);
+    if (auto* v = f.get("successor")) {
+      for_each_named(c_, *v, f.sub("successor"), "issue names to positions",
+                     [&](const YNode& key, const YNode& value, const std::string& sub) {
+                       auto k = find_name(issue_names_, key.scalar);
+                       if (!k) return unknown_name(c_, key, sub, issue_names_, "issue");
+                       if (auto p = read_param(c_, value, sub, issue_range(s.issues[*k]))) {
+                         d.successor.emplace_back(Ref{key.scalar, *k, key.loc}, *p);
+                       }
+                     });
+    }
     a.domestic = std::move(d);
   }
 

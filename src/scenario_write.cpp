@@ -203,6 +203,12 @@ Json scenario_json(const Scenario& s) {
       dj["pressure"] = param_json(d.pressure);
       dj["unrest"] = param_json(d.unrest);
       dj["leadership"] = param_json(d.leadership);
+      if (!d.successor.empty()) {
+        Json successor = Json::object();
+        for (const auto& [issue, position] : d.successor)
+          successor[issue.name] = param_json(position);
+        dj["successor"] = successor;
+      }
       o["domestic"] = dj;
     }
     if (a.strike) {

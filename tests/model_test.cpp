@@ -402,3 +402,47 @@ TEST(Draw, KeepsIssueValuesNormalisedAndShowsThemInTheirUnits) {
 
 }  // namespace
 }  // namespace negsim::model
+
+namespace negsim::model {
+namespace {
+
+TEST(Model, ALeadershipChangeMayBringANamedSuccessor) {
+  // East changes leadership every round; its successor stands at nuclear
+  // 70 (within its red lines), so its own ideal moves there, not at random
+  // (docs/MODEL.md §6.4). The hawk's zero-weight influence on east makes
+  // the trace show east's position, which is then its own ideal.
+  const Scenario s = talks({"agents.east.domestic={leadership: 1, successor: {nuclear: 70}}",
+                            "events.leadership.shift=0.2", "agents.hawk.strike.base=0",
+                            "agents.hawk.influence={west: 0.2, east: 0}"});
+  const Negotiation negotiation(s);
+  Trace trace;
+  const RunResult r = negotiation.run(s.seed, 0, 0, &trace);
+  ASSERT_GE(r.event_counts[negotiation.catalog().event("leadership_change")], 1);
+  const int east = static_cast<int>(*s.agent_index("east"));
+  const std::size_t position = negotiation.catalog().field("position");
+  // The position closes half its gap to the (new) own ideal each round
+  // (docs/MODEL.md §5): 100 -> 85 -> 77.5 -> 73.75, toward 70.
+  double expected = 100;
+  for (std::size_t round = 0; round < std::min<std::size_t>(3, trace.rounds.size()); ++round) {
+    expected = 70 + 0.5 * (expected - 70);
+    EXPECT_NEAR(traced(trace.rounds[round], position, east, 0), expected, 1e-9)
+        << "round " << round + 1;
+  }
+  // Without a successor the change is a random step.
+  const Scenario random =
+      talks({"agents.east.domestic={leadership: 1}", "events.leadership.shift=0.2",
+             "agents.hawk.strike.base=0", "agents.hawk.influence={west: 0.2, east: 0}"});
+  const Negotiation rn(random);
+  Trace rt;
+  rn.run(random.seed, 0, 0, &rt);
+  EXPECT_GT(std::abs(traced(rt.rounds[0], rn.catalog().field("position"), east, 0) - 70), 1);
+  EXPECT_EQ(load_scenario_text(to_yaml(s), "resolved.yaml"), s);
+  const auto bad =
+      test::problems_of([] { talks({"agents.east.domestic={successor: {nuclear: 170}}"}); });
+  ASSERT_EQ(bad.size(), 1u);
+  EXPECT_NE(bad[0].find("agents.east.domestic.successor.nuclear: out of range"), std::string::npos)
+      << bad[0];
+}
+
+}  // namespace
+}  // namespace negsim::model

@@ -54,8 +54,8 @@ TEST(Snapback, EachTargetTakesItsOwnEffects) {
 }
 
 TEST(Snapback, AWalkOutHazardForOneTargetOnly) {
-  const Scenario s = snapping(
-      "{deadline: 2, progress_below: 1, targets: {east: {walkout_hazard: 1}, west: {}}}");
+  const Scenario s =
+      snapping("{deadline: 2, progress_below: 1, targets: {east: {walkout_hazard: 1}, west: {}}}");
   const Negotiation n(s);
   const RunResult r = n.run(s.seed, 0, 0);
   EXPECT_EQ(r.outcome, Outcome::breakdown);

@@ -200,6 +200,9 @@ struct Domestic {
   Param pressure = 0.0;      ///< standing economic pressure in [0, 1]
   Param unrest = 0.0;        ///< per-round hazard of domestic unrest
   Param leadership = 0.0;    ///< per-round hazard of a leadership change
+  /// Where a new leadership stands, per issue (issue units; absent: a random
+  /// step, events.leadership.shift).
+  std::vector<std::pair<Ref, Param>> successor;
   bool operator==(const Domestic&) const = default;
 };
 

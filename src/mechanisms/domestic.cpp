@@ -7,6 +7,7 @@ namespace negsim::model {
 void Domestic::declare(Setup& setup) {
   const Scenario& s = setup.scenario();
   own_.assign(s.agents.size(), Own{});
+  for (Own& o : own_) o.successor.fill(kNoParam);
   bool any = false;
   for (std::size_t i : setup.negotiation().principals()) {
     const Agent& agent = s.agents[i];
@@ -16,6 +17,10 @@ void Domestic::declare(Setup& setup) {
     own_[i].pressure = setup.param(a, "domestic.pressure", agent.domestic->pressure);
     own_[i].unrest = setup.param(a, "domestic.unrest", agent.domestic->unrest);
     own_[i].leadership = setup.param(a, "domestic.leadership", agent.domestic->leadership);
+    for (const auto& [issue, position] : agent.domestic->successor) {
+      own_[i].successor[issue.index] = setup.param(a, "domestic.successor." + issue.name, position,
+                                                   static_cast<int>(issue.index));
+    }
   }
   if (any) {
     unrest_pressure_ = setup.param(-1, "events.unrest.pressure", s.events.unrest_pressure);
@@ -46,8 +51,10 @@ void Domestic::step(Run& run) const {
       const double shift = run.param_or(leadership_shift_, 0);
       for (std::size_t k = 0; k < t.n_issues; ++k) {
         if (t.salience[i][k] == 0) continue;
-        t.base[i][k] =
-            std::clamp(t.base[i][k] + shift * rng.normal(), t.red_lo[i][k], t.red_hi[i][k]);
+        // A named successor's position, or a random step (docs/MODEL.md §6.4).
+        const ParamId to = own_[i].successor[k];
+        const double moved = to != kNoParam ? run.param(to) : t.base[i][k] + shift * rng.normal();
+        t.base[i][k] = std::clamp(moved, t.red_lo[i][k], t.red_hi[i][k]);
       }
       run.record(leadership_change_, static_cast<int>(i));
     }

@@ -19,6 +19,7 @@ class Domestic final : public Mechanism {
  private:
   struct Own {
     ParamId pressure = kNoParam, unrest = kNoParam, leadership = kNoParam;
+    std::array<ParamId, kMaxIssues> successor{};  ///< kNoParam: a random step on that issue
   };
   std::vector<Own> own_;  ///< per agent
   ParamId unrest_pressure_ = kNoParam, leadership_shift_ = kNoParam;
