@@ -538,7 +538,8 @@ TEST_P(RoundTrip, ResolvedYamlAndJsonLoadBackEqual) {
 INSTANTIATE_TEST_SUITE_P(
     Scenarios, RoundTrip,
     ::testing::Values(test::kDefaultScenario, test::kDataDir + "/good/every-field.yaml",
-                      test::kDataDir + "/good/minimal.yaml", test::kDataDir + "/good/talks.yaml"),
+                      test::kDataDir + "/good/minimal.yaml", test::kDataDir + "/good/talks.yaml",
+                      test::kDataDir + "/good/model2-fields.yaml"),
     [](const auto& param_info) {
       return test::test_name(std::filesystem::path(param_info.param).stem().string());
     });
