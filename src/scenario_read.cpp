@@ -622,7 +622,9 @@ class Loader {
     }
     if (has("trust")) read_param_field(c_, f, "trust", kProbability, a.trust);
     if (has("trust_in")) {
-      if (auto* v = f.get("trust_in")) read_trust_in(*v, f.sub("trust_in"), a);
+      if (auto* v = f.get("trust_in")) {
+        read_principal_map(*v, f.sub("trust_in"), a, "principal names to trust", a.trust_in);
+      }
     }
 
     if (has("ideal")) {
@@ -637,7 +639,9 @@ class Loader {
       if (auto* v = f.get("red_lines")) read_red_lines(*v, f.sub("red_lines"), a, s);
     }
     if (has("influence")) {
-      if (auto* v = f.get("influence")) read_influence(*v, f.sub("influence"), a);
+      if (auto* v = f.get("influence")) {
+        read_principal_map(*v, f.sub("influence"), a, "agent names to weights", a.influence);
+      }
     }
     if (has("domestic")) {
       if (auto* v = f.get("domestic")) read_domestic(*v, f.sub("domestic"), a, s);
@@ -677,7 +681,9 @@ class Loader {
     if (has("skill")) read_param_field(c_, f, "skill", kProbability, a.skill);
     if (has("guarantee")) read_param_field(c_, f, "guarantee", kProbability, a.guarantee);
     if (has("leverage")) {
-      if (auto* v = f.get("leverage")) read_leverage(*v, f.sub("leverage"), a);
+      if (auto* v = f.get("leverage")) {
+        read_principal_map(*v, f.sub("leverage"), a, "principal names to values", a.leverage);
+      }
     }
 
     for (const ExtensionBlock& b : extensions_) {
@@ -999,30 +1005,16 @@ class Loader {
         });
   }
 
-  void read_leverage(const YNode& n, const std::string& path, Agent& a) {
-    for_each_named(c_, n, path, "principal names to values",
+  /// A mapping from principals (not the agent itself) to params in [0, 1]:
+  /// `influence`, `trust_in`, `leverage`.
+  template <class Entry>
+  void read_principal_map(const YNode& n, const std::string& path, const Agent& a, const char* what,
+                          std::vector<Entry>& out) {
+    for_each_named(c_, n, path, what,
                    [&](const YNode& key, const YNode& value, const std::string& sub) {
-                     auto on = principal_ref(key, sub, a.name);
-                     auto amount = read_param(c_, value, sub, kProbability);
-                     if (on && amount) a.leverage.push_back(Leverage{*on, *amount});
-                   });
-  }
-
-  void read_trust_in(const YNode& n, const std::string& path, Agent& a) {
-    for_each_named(c_, n, path, "principal names to trust",
-                   [&](const YNode& key, const YNode& value, const std::string& sub) {
-                     auto of = principal_ref(key, sub, a.name);
-                     auto trust = read_param(c_, value, sub, kProbability);
-                     if (of && trust) a.trust_in.push_back(TrustIn{*of, *trust});
-                   });
-  }
-
-  void read_influence(const YNode& n, const std::string& path, Agent& a) {
-    for_each_named(c_, n, path, "agent names to weights",
-                   [&](const YNode& key, const YNode& value, const std::string& sub) {
-                     auto target = principal_ref(key, sub, a.name);
-                     auto weight = read_param(c_, value, sub, kProbability);
-                     if (target && weight) a.influence.push_back(Influence{*target, *weight});
+                     auto principal = principal_ref(key, sub, a.name);
+                     auto param = read_param(c_, value, sub, kProbability);
+                     if (principal && param) out.push_back(Entry{*principal, *param});
                    });
   }
 

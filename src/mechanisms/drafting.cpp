@@ -24,6 +24,28 @@ void round_to_levels(const Scenario& s, const TextSpace& space, IssueVec& text) 
   }
 }
 
+/// By bisection (Drafting::kOfferSteps halvings) on a segment's lambda in
+/// [0, 1]: the smallest lambda where `ok` holds, given that it holds at 1,
+/// and the largest where it holds, given that it holds at 0.
+template <class Ok>
+double smallest_where(Ok ok) {
+  double lo = 0, hi = 1;
+  for (int s = 0; s < Drafting::kOfferSteps; ++s) {
+    const double mid = (lo + hi) / 2;
+    (ok(mid) ? hi : lo) = mid;
+  }
+  return hi;
+}
+template <class Ok>
+double largest_where(Ok ok) {
+  double lo = 0, hi = 1;
+  for (int s = 0; s < Drafting::kOfferSteps; ++s) {
+    const double mid = (lo + hi) / 2;
+    (ok(mid) ? lo : hi) = mid;
+  }
+  return lo;
+}
+
 }  // namespace
 
 void Drafting::declare(Setup& setup) {
@@ -101,32 +123,29 @@ void Drafting::offer(Run& run, std::size_t proposer, const TextSpace& space, Iss
   };
   // The least it must give: the smallest lambda the others accept (1 when
   // none is enough).
-  double lo = 0, hi = 1;
+  double need = 1;
   if (others_accept(at(0))) {
-    hi = 0;
+    need = 0;
   } else if (others_accept(at(1))) {
-    for (int s = 0; s < kOfferSteps; ++s) {
-      const double mid = (lo + hi) / 2;
-      (others_accept(at(mid)) ? hi : lo) = mid;
-    }
+    need = smallest_where([&](double l) { return others_accept(at(l)); });
   }
-  const double need = hi;
   // The most it will give: the largest lambda it accepts itself.
   double give = 0;
   if (self_accepts(at(1))) {
     give = 1;
   } else if (self_accepts(at(0))) {
-    double a = 0, b = 1;
-    for (int s = 0; s < kOfferSteps; ++s) {
-      const double mid = (a + b) / 2;
-      (self_accepts(at(mid)) ? a : b) = mid;
-    }
-    give = a;
+    give = largest_where([&](double l) { return self_accepts(at(l)); });
   }
   text = at(std::min(need, give));
   // Written by a party alone: the full drafting error.
+  add_error(run, space, text);
+}
+
+void Drafting::add_error(Run& run, const TextSpace& space, IssueVec& text) const {
+  const State& st = run.state<State>(state_);
   if (st.noise_sd > 0) {
-    for (std::size_t k = 0; k < n; ++k) {
+    Rng& noise = run.stream(stream_);
+    for (std::size_t k = 0; k < run.talks.n_issues; ++k) {
       if (space.settles[k]) text[k] += st.noise_sd * noise.normal();
     }
     space.project(text);
@@ -180,12 +199,7 @@ void Drafting::formulate(Run& run, const TextSpace& space, IssueVec& text) const
     return true;
   };
   if (!all(at(1), true)) return;  // not even its position would do: keep the fair text
-  double lo = 0, hi = 1;
-  for (int s = 0; s < kOfferSteps; ++s) {
-    const double mid = (lo + hi) / 2;
-    (all(at(mid), true) ? hi : lo) = mid;
-  }
-  const IssueVec x = at(hi);
+  const IssueVec x = at(smallest_where([&](double l) { return all(at(l), true); }));
   if (all(x, false)) text = x;  // the others still accept (as it reads them)
 }
 
@@ -259,15 +273,23 @@ void Drafting::step(Run& run) const {
     if (t.has_interim) offer(run, proposer, t.interim, t.interim_text);
     if (run.tracing()) {
       for (std::size_t i : principals) run.trace(proposes_, static_cast<int>(i), i == proposer);
-      run.trace_issues(full_text_, -1, t.full_text);
-      if (t.has_interim) run.trace_issues(interim_text_, -1, t.interim_text, &t.interim.settles);
-      IssueMask no_zone{};
-      for (std::size_t k = 0; k < t.n_issues; ++k) no_zone[k] = !t.full.has_zone(k);
-      run.trace_issue_flags(no_zone_, -1, no_zone);
     }
-    return;
+  } else {
+    draft_texts(run, voice_span, party_span);
   }
-  Rng& noise = run.stream(stream_);
+  if (run.tracing()) {
+    run.trace_issues(full_text_, -1, t.full_text);
+    if (t.has_interim) run.trace_issues(interim_text_, -1, t.interim_text, &t.interim.settles);
+    IssueMask no_zone{};
+    for (std::size_t k = 0; k < t.n_issues; ++k) no_zone[k] = !t.full.has_zone(k);
+    run.trace_issue_flags(no_zone_, -1, no_zone);
+  }
+}
+
+void Drafting::draft_texts(Run& run, std::span<const Voice> voice_span,
+                           std::span<const Party> party_span) const {
+  Talks& t = run.talks;
+  State& st = run.state<State>(state_);
   auto draft = [&](const TextSpace& space, IssueVec& clean, IssueVec& text) {
     const IssueVec start = compromise_text(voice_span, space);
     if (run.scenario().protocol.rule == TextRule::nash) {
@@ -277,24 +299,11 @@ void Drafting::step(Run& run) const {
     }
     text = clean;
     formulate(run, space, text);
-    if (st.noise_sd > 0) {
-      for (std::size_t k = 0; k < t.n_issues; ++k) {
-        if (space.settles[k]) text[k] += st.noise_sd * noise.normal();
-      }
-      space.project(text);
-    }
-    round_to_levels(run.scenario(), space, text);
+    add_error(run, space, text);
   };
   draft(t.full, st.full_clean, t.full_text);
   if (t.has_interim) draft(t.interim, st.interim_clean, t.interim_text);
   st.have_texts = true;
-  if (run.tracing()) {
-    run.trace_issues(full_text_, -1, t.full_text);
-    if (t.has_interim) run.trace_issues(interim_text_, -1, t.interim_text, &t.interim.settles);
-    IssueMask no_zone{};
-    for (std::size_t k = 0; k < t.n_issues; ++k) no_zone[k] = !t.full.has_zone(k);
-    run.trace_issue_flags(no_zone_, -1, no_zone);
-  }
 }
 
 }  // namespace negsim::model

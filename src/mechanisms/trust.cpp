@@ -40,7 +40,6 @@ void Trust::step(Run& run) const {
       t.trust_in[i][j] += std::min(1.0, gain * answered) * (1 - t.trust_in[i][j]);
     }
   }
-  if (principals.size() < 2) return;
   average_trust(t, principals);
 }
 

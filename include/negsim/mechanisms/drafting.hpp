@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <span>
 #include <vector>
 
 #include "negsim/mechanism.hpp"
@@ -46,6 +47,12 @@ class Drafting final : public Mechanism {
   /// toward the principals it reads as refusing, as far as needed and as
   /// the others allow.
   void formulate(Run& run, const TextSpace& space, IssueVec& text) const;
+  /// The drafting error (sd State::noise_sd) on the issues the text
+  /// settles, then the levels (docs/MODEL.md §3.7, §3.8).
+  void add_error(Run& run, const TextSpace& space, IssueVec& text) const;
+  /// The mediated texts: the clean Nash or compromise text, formulated,
+  /// with the drafting error.
+  void draft_texts(Run& run, std::span<const Voice> voices, std::span<const Party> parties) const;
 };
 
 }  // namespace negsim::model
