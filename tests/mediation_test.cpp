@@ -73,6 +73,41 @@ TEST(Mediation, AGuaranteeRaisesTrustAsThePerceivedValueEquationSays) {
   EXPECT_NEAR(two.at(1, "guaranteed_trust", "east"), 0.75, 1e-12);
 }
 
+TEST(Mediation, TheMediatorReadsAcceptanceWithItsOwnGuarantee) {
+  // A mediator knows what it guarantees: its formulation (docs/MODEL.md
+  // §3.11) reads each principal's acceptance by the value the principal
+  // decides by (§3.9). A guarantee of 1 makes trust 0.2 count as trust 1,
+  // so with aspirations held still (no concession, which trust would pace)
+  // and no breach of an interim deal (whose hazard reads the principals'
+  // own trust), the guaranteed talks and the fully trusting ones are the
+  // same talks: the same texts every round, the same outcome. A mediator
+  // that read acceptance at the principals' own trust would see refusals
+  // that are not there and move its texts.
+  // (Aspirations at 0.6 of the way from the reservation: in round 1 west
+  // accepts the fair text and east does not, so the mediator has a refuser
+  // to move toward and an acceptor to keep.)
+  const std::vector<std::string> still{"agents.west.concession={rate: 0, start: 0.6}",
+                                       "agents.east.concession={rate: 0, start: 0.6}",
+                                       "mechanisms.implementation.breach=0"};
+  auto with = [&](std::vector<std::string> more) {
+    more.insert(more.end(), still.begin(), still.end());
+    return more;
+  };
+  const Traced guaranteed(
+      with({"agents.west.trust=0.2", "agents.east.trust=0.2", "agents.broker.guarantee=1"}));
+  const Traced trusting(with({"agents.west.trust=1", "agents.east.trust=1"}));
+  ASSERT_EQ(guaranteed.trace.rounds.size(), trusting.trace.rounds.size());
+  for (int round = 1; round <= static_cast<int>(trusting.trace.rounds.size()); ++round) {
+    for (std::size_t k = 0; k < 2; ++k) {
+      EXPECT_NEAR(guaranteed.text(round, k), trusting.text(round, k), 1e-12) << "round " << round;
+    }
+  }
+  EXPECT_EQ(trusting.at(1, "accepts_full", "west"), 1);
+  EXPECT_EQ(trusting.at(1, "accepts_full", "east"), 0);
+  EXPECT_EQ(guaranteed.result.outcome, trusting.result.outcome);
+  EXPECT_EQ(guaranteed.result.round, trusting.result.round);
+}
+
 TEST(Mediation, LeverageAddsItsAmountToTheValueOfAnyDeal) {
   const Traced with({"agents.broker.leverage={east: 0.15}"});
   const Traced without({});
@@ -113,6 +148,57 @@ TEST(Mediation, SeveralMediatorsCombineSkillsAndBiases) {
 
 namespace negsim::model {
 namespace {
+
+TEST(DirectBargaining, AMediatorOfZeroSkillErrsAsThePartiesAlone) {
+  // The documented respect in which a mediator of skill 0 with no guarantee
+  // and no leverage matches direct bargaining (docs/MODEL.md §3.7, §3.10,
+  // protocol.text_noise): both write their texts with the full drafting
+  // error sigma_N, where a mediator of skill s errs by (1 - s) sigma_N.
+  // Constructed so that the clean text is known: the principals want the
+  // same terms, so the fair text, every offer and every move toward a
+  // refuser are that point, and round 1's full text minus it is the error.
+  // The sample standard deviation over 4,000 runs x 2 issues is sigma_N to
+  // within 3% (its standard error is under 1%).
+  const double sigma = 0.04;
+  auto error_sd = [&](const std::string& mediator) {
+    const std::string yaml = R"(negsim: 1
+name: shared terms
+seed: 7
+rounds: {unit: week, horizon: 4}
+protocol: {text_noise: )" + std::to_string(sigma) +
+                             R"(}
+issues:
+  a: {unit: "%", range: [0, 100], status_quo: 0}
+  b: {unit: "%", range: [0, 100], status_quo: 0}
+agents:
+  west: {role: principal, reservation: 0.2, ideal: {a: 50, b: 50}, salience: {a: 0.5, b: 0.5}}
+  east: {role: principal, reservation: 0.2, ideal: {a: 50, b: 50}, salience: {a: 0.5, b: 0.5}}
+)" + mediator;
+    const Negotiation negotiation(load_scenario_text(yaml, "shared.yaml", LoadOptions{}));
+    const std::size_t field = negotiation.catalog().field("full_text");
+    double sum = 0, sum2 = 0;
+    int count = 0;
+    for (std::uint64_t i = 0; i < 4000; ++i) {
+      Trace trace;
+      negotiation.run(negotiation.scenario().seed, 0, i, &trace);
+      for (int k = 0; k < 2; ++k) {
+        // The trace is in real units (0-100 here); the error in normalised ones.
+        const double e = (traced(trace.rounds.at(0), field, -1, k) - 50) / 100;
+        sum += e;
+        sum2 += e * e;
+        ++count;
+      }
+    }
+    const double mean = sum / count;
+    return std::sqrt(sum2 / count - mean * mean);
+  };
+  const double alone = error_sd("");
+  const double zero = error_sd("  broker: {role: mediator, skill: 0}\n");
+  const double half = error_sd("  broker: {role: mediator, skill: 0.5}\n");
+  EXPECT_NEAR(alone / sigma, 1, 0.03);
+  EXPECT_NEAR(zero / sigma, 1, 0.03);
+  EXPECT_NEAR(half / sigma, 0.5, 0.03) << "skill must shrink the error (the test is not vacuous)";
+}
 
 TEST(DirectBargaining, WithoutAMediatorThePrincipalsTakeTurnsOfferingJustEnough) {
   // No mediator, no drafting error, full trust (so a proposer accepts its

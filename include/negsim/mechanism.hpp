@@ -51,6 +51,12 @@ struct Talks {
   /// Each principal's own deadline (a round; 0: none), set by the
   /// concession mechanism at the start.
   std::array<int, kMaxAgents> deadline{};
+  /// What the mediators add to a deal (docs/MODEL.md §3.9), set by the
+  /// acceptance mechanism at the start: the share of each principal's
+  /// distrust their guarantees leave, and per principal the leverage added
+  /// to its value of any text.
+  double distrust_left = 1;
+  std::array<double, kMaxAgents> leverage{};
 
   // The texts of this round and how the principals see them.
   TextSpace full, interim;  ///< the boxes cut by the principals' red lines (and caps)
@@ -72,6 +78,19 @@ struct Talks {
   IssueVec interim_terms{};
   bool interim_phased = false;             ///< the interim deal was reached with relief phased
   std::array<int, kMaxAgents> breaches{};  ///< per principal: breaches of the interim deal
+
+  /// The trust principal i's perceived value uses: its own, with the
+  /// mediators' guarantees (docs/MODEL.md §3.9).
+  double guaranteed_trust(std::size_t i) const {
+    return distrust_left == 1 ? trust[i] : 1 - (1 - trust[i]) * distrust_left;
+  }
+  /// What principal i weighs a text by when it decides: its perceived value
+  /// with the guarantees, plus the leverage (docs/MODEL.md §2, §3.9, §4.1).
+  /// The mediator, which knows what it guarantees and brings, reads
+  /// acceptance by the same value.
+  double deal_value(std::size_t i, const IssueVec& x, const IssueVec& status_quo) const {
+    return perceived_value(prefs(i), guaranteed_trust(i), x, status_quo, n_issues) + leverage[i];
+  }
 
   /// An agent's preferences as they stand in the talks (after lobbying).
   Preferences prefs(std::size_t a) const { return {&position[a], &salience[a], risk[a]}; }

@@ -57,31 +57,30 @@ void Acceptance::declare(Setup& setup) {
   if (!levers_.empty()) leverage_ = setup.field("leverage", "leverage", FieldKind::number, 3);
 }
 
+void Acceptance::start(Run& run) const {
+  // Guarantees: each mediator removes its share of the remaining distrust
+  // (Kydd 2006); leverage adds to the value of any deal (Beardsley 2011).
+  Talks& t = run.talks;
+  t.distrust_left = 1;
+  for (ParamId g : guarantees_) t.distrust_left *= 1 - run.param(g);
+  t.leverage.fill(0);
+  for (const Lever& l : levers_) t.leverage[l.on] += run.param(l.value);
+}
+
 void Acceptance::step(Run& run) const {
   Talks& t = run.talks;
   const Negotiation& neg = run.negotiation();
-  const std::size_t n = t.n_issues;
+  const IssueVec& sq = neg.status_quo();
   t.all_full = true;
   t.all_interim = t.has_interim;
   double progress_full = 0, progress_interim = 0;
-  // Guarantees: each mediator removes its share of the remaining distrust
-  // (Kydd 2006); leverage adds to the value of any deal (Beardsley 2011).
-  double distrust_left = 1;
-  for (ParamId g : guarantees_) distrust_left *= 1 - run.param(g);
-  std::array<double, kMaxAgents> lever{};
-  for (const Lever& l : levers_) lever[l.on] += run.param(l.value);
-  std::array<double, kMaxAgents> guaranteed{};
-  for (std::size_t i : neg.principals()) {
-    guaranteed[i] = guarantees_.empty() ? t.trust[i] : 1 - (1 - t.trust[i]) * distrust_left;
-  }
   for (std::size_t i : neg.principals()) {
     // How close a text is to what the principal holds out for (1 when it
     // would accept); an aspiration of 0 is met by anything.
     auto closeness = [&](double value) {
       return t.aspiration[i] > 0 ? std::clamp(value / t.aspiration[i], 0.0, 1.0) : 1.0;
     };
-    t.value_full[i] =
-        perceived_value(t.prefs(i), guaranteed[i], t.full_text, neg.status_quo(), n) + lever[i];
+    t.value_full[i] = t.deal_value(i, t.full_text, sq);
     t.breaches_full[i] = breaches(t, i, t.full_text, t.full.settles);
     t.accepts_full[i] = t.breaches_full[i] == 0 && t.value_full[i] >= t.aspiration[i];
     t.all_full &= t.accepts_full[i];
@@ -90,9 +89,7 @@ void Acceptance::step(Run& run) const {
     t.accepts_interim[i] = false;
     t.breaches_interim[i] = 0;
     if (t.has_interim) {
-      t.value_interim[i] =
-          perceived_value(t.prefs(i), guaranteed[i], t.interim_text, neg.status_quo(), n) +
-          lever[i];
+      t.value_interim[i] = t.deal_value(i, t.interim_text, sq);
       t.breaches_interim[i] = breaches(t, i, t.interim_text, t.interim.settles);
       t.accepts_interim[i] = t.breaches_interim[i] == 0 && t.value_interim[i] >= t.aspiration[i];
       t.all_interim &= t.accepts_interim[i];
@@ -107,8 +104,8 @@ void Acceptance::step(Run& run) const {
     run.trace(aspiration_, a, t.aspiration[i]);
     run.trace(reservation_, a, t.reservation[i]);
     run.trace(trust_, a, t.trust[i]);
-    if (!guarantees_.empty()) run.trace(guaranteed_, a, guaranteed[i]);
-    if (!levers_.empty()) run.trace(leverage_, a, lever[i]);
+    if (!guarantees_.empty()) run.trace(guaranteed_, a, t.guaranteed_trust(i));
+    if (!levers_.empty()) run.trace(leverage_, a, t.leverage[i]);
     for (std::size_t j : neg.principals()) {
       if (pairs_ && j != i) run.trace(trust_in_[j], a, t.trust_in[i][j]);
     }

@@ -168,8 +168,10 @@ void Drafting::formulate(Run& run, const TextSpace& space, IssueVec& text) const
   for (std::size_t i : neg.principals()) {
     read[i] = t.aspiration[i] + (st.noise_sd > 0 ? st.noise_sd * noise.normal() : 0.0);
   }
+  // It reads acceptance by the value the principal decides by, its own
+  // guarantees and leverage included.
   auto accepts = [&](std::size_t i, const IssueVec& x) {
-    return perceived_value(t.prefs(i), t.trust[i], x, neg.status_quo(), n) >= read[i];
+    return t.deal_value(i, x, neg.status_quo()) >= read[i];
   };
   std::array<bool, kMaxAgents> refuses{};
   IssueVec toward{};

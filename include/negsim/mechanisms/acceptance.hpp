@@ -13,6 +13,7 @@ class Acceptance final : public Mechanism {
  public:
   const char* name() const override { return "acceptance"; }
   void declare(Setup& setup) override;
+  void start(Run& run) const override;
   void step(Run& run) const override;
 
  private:
