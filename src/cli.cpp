@@ -18,6 +18,10 @@ Commands:
   run [FILE]      simulate many negotiations: outcome probabilities with
                   intervals, in summary.json and report.md (default scenario:
                   scenarios/muscat-2025.yaml)
+  score FILE --observed OBS.yaml
+                  score the scenario's forecast against what happened: the
+                  probability of the observed outcome, Brier, log and ranked
+                  probability scores, skill against reference forecasts
   sweep FILE --design SPEC
                   run the scenario at every point of a design (grid, one at a
                   time, Latin hypercube, Sobol', Morris): results in SQLite,
@@ -44,13 +48,10 @@ struct Command {
 };
 
 const std::vector<Command>& commands() {
-  static const std::vector<Command> kCommands{{"run", command_run},
-                                              {"sweep", command_sweep},
-                                              {"merge", command_merge},
-                                              {"report", command_report},
-                                              {"validate", command_validate},
-                                              {"trace", command_trace},
-                                              {"utilities", command_utilities}};
+  static const std::vector<Command> kCommands{
+      {"run", command_run},     {"score", command_score},        {"sweep", command_sweep},
+      {"merge", command_merge}, {"report", command_report},      {"validate", command_validate},
+      {"trace", command_trace}, {"utilities", command_utilities}};
   return kCommands;
 }
 

@@ -24,6 +24,7 @@
 #include "negsim/model.hpp"
 #include "negsim/report.hpp"
 #include "negsim/scenario_yaml.hpp"
+#include "negsim/score.hpp"
 #include "negsim/sweep.hpp"
 #include "negsim/sweep_store.hpp"
 #include "negsim/version.hpp"
@@ -38,6 +39,12 @@ namespace {
 /// Draws the report of DIR and says what was written and what was skipped.
 int make_report(const std::string& dir, bool html, bool quiet, std::ostream& out,
                 std::ostream& err);
+
+/// What `run` and `score` share once their options are parsed: simulate,
+/// score against the observed course if one is given, write the outputs
+/// (score: only with --out) and print the headline table or the scores.
+int simulate_and_write(const po::variables_map& vm, const char* command, bool scoring,
+                       std::ostream& out, std::ostream& err);
 
 }  // namespace
 
@@ -129,6 +136,8 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
        "also write DIR/runs.csv: one row per run (drawn parameters, outcome, "
        "round, terms)")                                                                      //
       ("report", "also draw the plots and write report.html (as negsim report DIR --html)")  //
+      ("observed", po::value<std::string>()->value_name("OBS.yaml"),
+       "also score the forecast against what happened (docs/SCORING.md)")  //
       ("block", po::value<std::string>()->value_name("B")->default_value("256"),
        "runs per parallel task (does not change any result)")  //
       ("quiet,q", "no progress and no table on the terminal");
@@ -139,6 +148,47 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
     return kOk;
   }
 
+  return simulate_and_write(vm, "run", false, out, err);
+}
+
+int command_score(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  po::options_description desc(
+      "Usage: negsim score FILE --observed OBS.yaml [--runs N | --precision P] [--seed S]\n"
+      "                    [--threads T] [--out DIR] [--set PATH=VALUE ...] [--format "
+      "text|json]\n\n"
+      "Simulates the scenario and scores its forecast against what happened, as the\n"
+      "observed-course file OBS.yaml records it (docs/SCORING.md): the probability it\n"
+      "gave the observed outcome, by the observed round, and each observed event; the\n"
+      "Brier, log and ranked probability scores with their Monte Carlo errors; skill\n"
+      "against the uniform forecast and the references the file lists. With --out, also\n"
+      "writes DIR/summary.json and DIR/report.md with the scores.\n\nOptions");
+  std::string format;
+  add_help_and_file(desc);
+  add_run_count_options(desc, false);
+  desc.add_options()  //
+      ("observed", po::value<std::string>()->value_name("OBS.yaml"),
+       "the observed-course file (required)")  //
+      ("out,o", po::value<std::string>()->value_name("DIR"),
+       "also write summary.json and report.md here (created if missing)")  //
+      ("block", po::value<std::string>()->value_name("B")->default_value("256"),
+       "runs per parallel task (does not change any result)")  //
+      ("quiet,q", "no progress on the terminal");
+  add_format_option(desc, format, {"text", "json"}, "text (Markdown tables) or json");
+  add_set_option(desc);
+  const po::variables_map vm = parse_scenario_command(args, desc);
+  if (vm.count("help")) {
+    out << desc << "\n";
+    return kOk;
+  }
+  if (!vm.count("file")) throw UsageError("missing the scenario FILE");
+  if (!vm.count("observed")) throw UsageError("missing --observed OBS.yaml");
+  return simulate_and_write(vm, "score", true, out, err);
+}
+
+namespace {
+
+int simulate_and_write(const po::variables_map& vm, const char* command, bool scoring,
+                       std::ostream& out, std::ostream& err) {
   EngineOptions options;
   read_run_counts(vm, options);
   options.block = parse_count("block", vm["block"].as<std::string>());
@@ -150,21 +200,39 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
   const Scenario* scenario = &loaded_scenario->scenario;
   options.seed = seed_of(vm, *scenario);
   const bool quiet = vm.count("quiet") > 0;
+  const std::string prefix = std::string("negsim ") + command + ": ";
+  const model::Negotiation negotiation(*scenario);
+
+  // The observed course is read and checked against the scenario before
+  // anything runs: a wrong file costs no simulation and writes nothing.
+  std::optional<ObservedCourse> course;
+  if (vm.count("observed")) {
+    const std::string observed = vm["observed"].as<std::string>();
+    try {
+      course = load_observed(observed);
+      resolve(*course, negotiation);
+    } catch (const ScenarioError& e) {
+      print_problems(err, e, observed);
+      return kInvalidInput;
+    }
+  }
 
   // The output directory is checked before the simulation, not after it.
   namespace fs = std::filesystem;
-  const fs::path dir = vm["out"].as<std::string>();
-  try {
-    fs::create_directories(dir);
-    write_atomically((dir / ".negsim-write-test").string(), "");
-    fs::remove(dir / ".negsim-write-test");
-  } catch (const std::exception& e) {
-    err << "negsim run: output directory " << dir.string() << " is not writable: " << e.what()
-        << "\n";
-    return kInvalidInput;
+  const bool write = vm.count("out") > 0;
+  const fs::path dir = write ? vm["out"].as<std::string>() : std::string();
+  if (write) {
+    try {
+      fs::create_directories(dir);
+      write_atomically((dir / ".negsim-write-test").string(), "");
+      fs::remove(dir / ".negsim-write-test");
+    } catch (const std::exception& e) {
+      err << prefix << "output directory " << dir.string() << " is not writable: " << e.what()
+          << "\n";
+      return kInvalidInput;
+    }
   }
 
-  const model::Negotiation negotiation(*scenario);
   const bool want_csv = vm.count("runs-csv") > 0;
   // Batches are stopping checkpoints (fixed, for --precision), progress
   // reports and the unit of runs.csv buffering. With a fixed number of runs
@@ -185,7 +253,7 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
   if (want_csv) {
     csv.open(csv_tmp, std::ios::binary | std::ios::trunc);
     if (!csv) {
-      err << "negsim run: cannot write " << csv_tmp << "\n";
+      err << prefix << "cannot write " << csv_tmp << "\n";
       return kInvalidInput;
     }
     csv << runs_csv_header(negotiation);
@@ -208,7 +276,7 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
     });
   } catch (const std::runtime_error& e) {
     bar.finish();
-    err << "negsim run: " << e.what() << "\n";
+    err << prefix << e.what() << "\n";
     if (want_csv) fs::remove(csv_tmp);
     return kInvalidInput;
   }
@@ -233,39 +301,60 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   prov.peak_rss_mib = static_cast<double>(usage.ru_maxrss) / 1024.0;  // Linux: KiB
+  std::optional<Score> scored;
+  if (course) scored = score(*course, negotiation, result.tally);
+  const Score* score_of_run = scored ? &*scored : nullptr;
   try {
     if (want_csv) {
       csv.close();
       if (!csv) throw std::runtime_error("cannot write " + csv_tmp + " (disk full?)");
       fs::rename(csv_tmp, csv_path);
     }
-    write_atomically((dir / "summary.json").string(),
-                     summary_json(negotiation, result.tally, prov));
-    write_atomically((dir / "report.md").string(),
-                     report_markdown(negotiation, result.tally, prov));
+    if (write) {
+      write_atomically((dir / "summary.json").string(),
+                       summary_json(negotiation, result.tally, prov, score_of_run));
+      write_atomically((dir / "report.md").string(),
+                       report_markdown(negotiation, result.tally, prov, score_of_run));
+    }
   } catch (const std::exception& e) {
-    err << "negsim run: " << e.what() << "\n";
+    err << prefix << e.what() << "\n";
     return kInvalidInput;
   }
-  if (!quiet) {
+  if (scoring) {
+    if (vm["format"].as<std::string>() == "json") {
+      out << score_json(*scored) << "\n";
+    } else {
+      out << scenario->name << ": " << result.tally.runs << " runs, seed " << options.seed << "\n\n"
+          << score_markdown(*scored);
+      if (write) {
+        out << "\nwrote " << (dir / "summary.json").string() << ", " << (dir / "report.md").string()
+            << "\n";
+      }
+    }
+  } else if (!quiet) {
     out << scenario->name << ": " << result.tally.runs << " runs, seed " << options.seed << ", "
         << result.threads << " threads, " << detail::format_number(std::round(seconds * 100) / 100)
         << " s\n\n"
         << headline_table(result.tally) << "\nwrote " << (dir / "summary.json").string() << ", "
         << (dir / "report.md").string() << (want_csv ? ", " + csv_path : std::string()) << "\n";
+    if (scored) {
+      out << "\nAgainst " << course->file << ": P(observed " << scored->outcome
+          << ") = " << detail::fixed(100 * scored->p_outcome.estimate, 1) << "%, Brier "
+          << detail::fixed(scored->negsim.brier.value, 3) << " (uniform "
+          << detail::fixed(scored->references.front().brier.value, 3) << "); the scores are in "
+          << (dir / "report.md").string() << "\n";
+    }
   }
   if (vm.count("report") && !result.cancelled) {
     if (const int code = make_report(dir.string(), true, quiet, out, err); code != kOk) return code;
   }
   if (result.cancelled) {
-    err << "negsim run: interrupted after " << result.tally.runs
+    err << prefix << "interrupted after " << result.tally.runs
         << " runs; the outputs hold those runs\n";
     return 130;
   }
   return kOk;
 }
-
-namespace {
 
 int make_report(const std::string& dir, bool html, bool quiet, std::ostream& out,
                 std::ostream& err) {

@@ -169,6 +169,26 @@ void Tally::add(const model::RunResult& r, std::size_t n_issues, std::size_t n_a
     events[e] += static_cast<std::uint64_t>(r.event_counts[e]);
     runs_with_event[e] += r.event_counts[e] > 0;
   }
+  if (r.outcome == model::Outcome::breakdown && r.agent >= 0 &&
+      static_cast<std::size_t>(r.agent) < kMaxAgents) {
+    ++cause_agent[static_cast<std::size_t>(r.cause)][static_cast<std::size_t>(r.agent)];
+  }
+  // The events are first occurrences in time order, so the first of a kind
+  // is also the first by anyone.
+  std::array<bool, model::kMaxEventKinds> kind_seen{};
+  const auto count_first = [&](int kind, int agent, int round) {
+    auto& counts = first_event[{kind, agent}];
+    if (counts.empty()) counts.assign(by_round.size(), 0);
+    if (round >= 0 && static_cast<std::size_t>(round) < counts.size()) {
+      ++counts[static_cast<std::size_t>(round)];
+    }
+  };
+  for (std::size_t i = 0; i < r.n_events; ++i) {
+    const model::Event& e = r.events[i];
+    count_first(e.kind, e.agent, e.round);
+    if (!kind_seen[e.kind]) count_first(e.kind, -1, e.round);
+    kind_seen[e.kind] = true;
+  }
 }
 
 void Tally::merge(const Tally& other) {
@@ -195,6 +215,14 @@ void Tally::merge(const Tally& other) {
   for (std::size_t e = 0; e < model::kMaxEventKinds; ++e) {
     events[e] += other.events[e];
     runs_with_event[e] += other.runs_with_event[e];
+  }
+  for (std::size_t c = 0; c < model::kMaxCauses; ++c) {
+    for (std::size_t a = 0; a < kMaxAgents; ++a) cause_agent[c][a] += other.cause_agent[c][a];
+  }
+  for (const auto& [key, counts] : other.first_event) {
+    auto& mine = first_event[key];
+    if (mine.empty()) mine.assign(counts.size(), 0);
+    for (std::size_t t = 0; t < counts.size() && t < mine.size(); ++t) mine[t] += counts[t];
   }
   phased += other.phased;
   full_via_interim += other.full_via_interim;

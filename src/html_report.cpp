@@ -128,6 +128,71 @@ std::string value_cell(const std::string& key, double value, const std::string& 
          shown + "</td>";
 }
 
+/// The scores against an observed course (summary.json's `score`, written
+/// with --observed; docs/SCORING.md).
+std::string score_html(const Json& sc) {
+  auto interval = [](const Json& v) {
+    return percent(v.value("p", 0.0)) + "</td><td>" + percent(v.value("lo", 0.0)) + " &ndash; " +
+           percent(v.value("hi", 0.0));
+  };
+  auto value = [](const Json& v, bool exact) {
+    const Json& x = v["value"];
+    if (!x.is_number()) return std::string("-");
+    std::string out = fixed(x.get<double>(), 3);
+    if (!exact && v["se"].is_number()) out += " &plusmn; " + fixed(v["se"].get<double>(), 3);
+    return out;
+  };
+  const Json& obs = sc["observed"];
+  std::string h = "<h2>Against what happened</h2>\n<p>Observed (<code>" +
+                  escape_html(sc.value("observed_file", std::string())) + "</code>): <b>" +
+                  escape_html(obs.value("outcome", std::string())) + "</b>";
+  if (obs.contains("cause")) {
+    h += " (" + escape_html(obs.value("cause", std::string())) +
+         (obs.contains("agent") ? ", " + escape_html(obs.value("agent", std::string())) : "") + ")";
+  }
+  h += " in round " + std::to_string(obs.value("round", 0)) + ".</p>\n";
+  h += "<table id=\"score-probabilities\"><tr><th>negsim's probability of</th><th>estimate</th>"
+       "<th>95% interval</th></tr>\n";
+  h += "<tr><td>the observed outcome</td><td>" + interval(sc["p_outcome"]) + "</td></tr>\n";
+  h += "<tr><td>the observed outcome by round " + std::to_string(obs.value("round", 0)) +
+       "</td><td>" + interval(sc["p_outcome_by_round"]) + "</td></tr>\n";
+  if (sc.contains("p_cause")) {
+    h += "<tr><td>a breakdown by " + escape_html(obs.value("cause", std::string())) + "</td><td>" +
+         interval(sc["p_cause"]) + "</td></tr>\n";
+  }
+  h += "</table>\n<table id=\"scores\"><tr><th>forecast</th><th>P(observed class)</th>"
+       "<th>Brier</th><th>log</th><th>RPS (timing)</th></tr>\n";
+  bool first = true;
+  for (const Json& f : sc["forecasts"]) {
+    h += "<tr><td>" + escape_html(f.value("name", std::string())) + "</td><td>" +
+         percent(f.value("p_observed", 0.0)) + "</td><td>" + value(f["brier"], !first) +
+         "</td><td>" + value(f["log"], !first) + "</td><td>" + value(f["rps"], !first) +
+         "</td></tr>\n";
+    first = false;
+  }
+  h += "</table>\n<p>Lower scores are better. Skill of negsim's forecast, 1 &minus; negsim's "
+       "score / the reference's (above 0: negsim did better):</p>\n<table id=\"skill\"><tr>"
+       "<th>against</th><th>Brier</th><th>log</th><th>RPS (timing)</th></tr>\n";
+  for (const Json& k : sc["skill"]) {
+    h += "<tr><td>" + escape_html(k.value("reference", std::string())) + "</td><td>" +
+         value(k["brier"], false) + "</td><td>" + value(k["log"], false) + "</td><td>" +
+         value(k["rps"], false) + "</td></tr>\n";
+  }
+  h += "</table>\n";
+  if (!sc["events"].empty()) {
+    h += "<table id=\"score-events\"><tr><th>observed event</th><th>round</th><th>negsim's "
+         "P(by that round)</th><th>95% interval</th></tr>\n";
+    for (const Json& e : sc["events"]) {
+      h += "<tr><td>" + escape_html(e.value("event", std::string())) +
+           (e.contains("agent") ? " (" + escape_html(e.value("agent", std::string())) + ")" : "") +
+           "</td><td>" + std::to_string(e.value("round", 0)) + "</td><td>" +
+           interval(e["p_by_round"]) + "</td></tr>\n";
+    }
+    h += "</table>\n";
+  }
+  return h;
+}
+
 }  // namespace
 
 ReportResult write_report(const std::string& dir_name, bool html) {
@@ -271,6 +336,7 @@ figcaption{color:#555;font-size:.9em}.provenance{font-size:.85em;color:#444}.ski
     }
     h += "</table>\n";
   }
+  if (summary.contains("score")) h += score_html(summary["score"]);
   h += "<h2>Why talks broke down</h2>\n<table id=\"causes\"><tr><th>cause</th><th>share of all "
        "runs</th><th>95% interval</th><th>share of breakdowns</th></tr>\n";
   for (const auto& [cause, v] : summary["breakdown_causes"].items()) {

@@ -162,7 +162,11 @@ void shock_trust(Talks& t, const std::vector<std::size_t>& principals, int culpr
 void Run::record(EventKind kind, int agent) {
   const Event e{talks.round, kind, agent};
   ++result_.event_counts[kind];
-  if (result_.n_events < RunResult::kMaxEvents) result_.events[result_.n_events++] = e;
+  bool seen = false;
+  for (std::size_t i = 0; i < result_.n_events && !seen; ++i) {
+    seen = result_.events[i].kind == kind && result_.events[i].agent == agent;
+  }
+  if (!seen && result_.n_events < RunResult::kMaxEvents) result_.events[result_.n_events++] = e;
   if (trace_ && !trace_->rounds.empty()) {
     trace_->rounds.back().entries.push_back(TraceEntry{true, kind, agent, -1, 0});
   }

@@ -145,7 +145,8 @@ Json deal_paths_json(const Scenario& s, const Tally& t) {
 
 }  // namespace
 
-std::string summary_json(const model::Negotiation& neg, const Tally& t, const Provenance& p) {
+std::string summary_json(const model::Negotiation& neg, const Tally& t, const Provenance& p,
+                         const Score* score) {
   const Scenario& s = neg.scenario();
   Json j;
   j["negsim"] = kVersion;
@@ -171,6 +172,7 @@ std::string summary_json(const model::Negotiation& neg, const Tally& t, const Pr
   prov["stopping"] = stop;
   j["provenance"] = prov;
   j.update(results(neg, t));
+  if (score) j["score"] = Json::parse(score_json(*score));
   return j.dump(2) + "\n";
 }
 
@@ -309,7 +311,8 @@ std::string headline_table(const Tally& t) {
   return out;
 }
 
-std::string report_markdown(const model::Negotiation& neg, const Tally& t, const Provenance& p) {
+std::string report_markdown(const model::Negotiation& neg, const Tally& t, const Provenance& p,
+                            const Score* score) {
   const Scenario& s = neg.scenario();
   const model::Catalog& catalog = neg.catalog();
   std::string out = "# " + s.name + "\n\n";
@@ -339,6 +342,7 @@ std::string report_markdown(const model::Negotiation& neg, const Tally& t, const
     }
     out += "\n";
   }
+  if (score) out += score_markdown(*score) + "\n";
 
   out +=
       "## Why talks broke down\n\n| cause | share of all runs | share of breakdowns "

@@ -281,7 +281,7 @@ class Loader {
     if (const YNode* v = top.get("description")) {
       if (auto x = c_.string(*v, "description")) s.description = *x;
     }
-    if (const YNode* v = top.get("sources")) s.sources = read_sources(*v);
+    if (const YNode* v = top.get("sources")) s.sources = read_sources(c_, *v);
     if (const YNode* v = top.get("seed")) read_seed(*v, s.seed);
     if (const YNode* v = top.get("rounds")) read_rounds(*v, s.rounds);
     if (const YNode* v = top.get("protocol")) read_protocol(*v, s.protocol, s.rounds);
@@ -312,33 +312,6 @@ class Loader {
   }
 
  private:
-  std::vector<Source> read_sources(const YNode& n) {
-    std::vector<Source> out;
-    if (!n.is_sequence()) {
-      c_.wrong_type(n, "sources", "a list of sources");
-      return out;
-    }
-    for (std::size_t i = 0; i < n.items.size(); ++i) {
-      const YNode& item = n.items[i];
-      const std::string path = join_path("sources", std::to_string(i));
-      Source src;
-      if (item.is_scalar()) {
-        src.cite = item.scalar;
-      } else {
-        Fields f(c_, item, path, {"id", "cite", "url", "quote"});
-        if (!f.is_map()) continue;
-        if (auto* v = f.get("id")) src.id = c_.string(*v, f.sub("id")).value_or("");
-        if (auto* v = f.require("cite", "the article, dataset or publisher")) {
-          src.cite = c_.string(*v, f.sub("cite")).value_or("");
-        }
-        if (auto* v = f.get("url")) src.url = c_.string(*v, f.sub("url")).value_or("");
-        if (auto* v = f.get("quote")) src.quote = c_.string(*v, f.sub("quote")).value_or("");
-      }
-      out.push_back(std::move(src));
-    }
-    return out;
-  }
-
   void read_seed(const YNode& n, std::uint64_t& seed) {
     const std::string expected = "a whole number in [0, 18446744073709551615]";
     if (!n.is_scalar() || n.quoted) {

@@ -240,4 +240,31 @@ std::optional<std::string> Fields::unknown_key(const YNode& key, const std::stri
   return near;
 }
 
+std::vector<Source> read_sources(Checker& c, const YNode& n) {
+  std::vector<Source> out;
+  if (!n.is_sequence()) {
+    c.wrong_type(n, "sources", "a list of sources");
+    return out;
+  }
+  for (std::size_t i = 0; i < n.items.size(); ++i) {
+    const YNode& item = n.items[i];
+    const std::string path = join_path("sources", std::to_string(i));
+    Source src;
+    if (item.is_scalar()) {
+      src.cite = item.scalar;
+    } else {
+      Fields f(c, item, path, {"id", "cite", "url", "quote"});
+      if (!f.is_map()) continue;
+      if (auto* v = f.get("id")) src.id = c.string(*v, f.sub("id")).value_or("");
+      if (auto* v = f.require("cite", "the article, dataset or publisher")) {
+        src.cite = c.string(*v, f.sub("cite")).value_or("");
+      }
+      if (auto* v = f.get("url")) src.url = c.string(*v, f.sub("url")).value_or("");
+      if (auto* v = f.get("quote")) src.quote = c.string(*v, f.sub("quote")).value_or("");
+    }
+    out.push_back(std::move(src));
+  }
+  return out;
+}
+
 }  // namespace negsim::detail

@@ -22,7 +22,7 @@ LAYERS = [
     ("scenario_yaml", ["rng", "detail/yaml_tree", "detail/yaml_check", "detail/scenario_variants",
                        "scenario_yaml"]),
     ("model", ["model_text", "model", "mechanism", "mechanisms/*"]),
-    ("engine", ["engine"]),
+    ("engine", ["engine", "score"]),
     ("sweep", ["sweep", "sweep_store"]),
     ("report", ["trace", "outputs", "html_report", "report"]),
     ("cli", ["cli", "detail/cli_common"]),

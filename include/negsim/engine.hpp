@@ -15,7 +15,9 @@
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
+#include <map>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "negsim/model.hpp"
@@ -88,6 +90,13 @@ struct Tally {
   std::vector<ExactSum> utility_sums;
   /// Indexed like the Catalog's events (the rest 0).
   std::array<std::uint64_t, model::kMaxEventKinds> runs_with_event{}, events{};
+  /// first_event[{kind, agent}][t]: runs in which the agent's first event
+  /// of that kind came in round t (agent -1: the first by anyone), for the
+  /// incidence of observed events (docs/SCORING.md). Only pairs that
+  /// happened are kept, in key order.
+  std::map<std::pair<int, int>, std::vector<std::uint64_t>> first_event;
+  /// Breakdowns by cause and by the agent who ended them ([cause][agent]).
+  std::array<std::array<std::uint64_t, kMaxAgents>, model::kMaxCauses> cause_agent{};
   std::uint64_t phased = 0;
   /// Interim deals as stepping stones (RunResult::interim_round): full deals
   /// that came through an interim deal, breakdowns of an interim deal in

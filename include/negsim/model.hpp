@@ -152,8 +152,11 @@ struct RunResult {
   std::array<std::uint16_t, kMaxAgents> holdout_issues{};
   std::array<double, kMaxAgents> holdout_gap{};
   std::array<int, kMaxEventKinds> event_counts{};
+  /// The first occurrence of each (event kind, agent), in the order they
+  /// happened (at most kMaxEvents pairs): when each kind of event first
+  /// happened, and to whom, for the event incidence of docs/SCORING.md.
   static constexpr std::size_t kMaxEvents = 16;
-  std::array<Event, kMaxEvents> events{};  ///< the first kMaxEvents events
+  std::array<Event, kMaxEvents> events{};
   std::size_t n_events = 0;
 };
 

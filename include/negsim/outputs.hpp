@@ -11,6 +11,7 @@
 
 #include "negsim/engine.hpp"
 #include "negsim/model.hpp"
+#include "negsim/score.hpp"
 #include "negsim/sweep.hpp"
 #include "negsim/sweep_store.hpp"
 
@@ -40,9 +41,10 @@ std::string sha1_hex(const std::string& bytes);
 /// The current UTC time as "2026-11-22T20:41:05Z".
 std::string utc_now();
 
-/// summary.json: every aggregate of DESIGN §5, with provenance.
+/// summary.json: every aggregate of DESIGN §5, with provenance, and with a
+/// score against an observed course the `score` section (docs/SCORING.md).
 std::string summary_json(const model::Negotiation& negotiation, const Tally& tally,
-                         const Provenance& provenance);
+                         const Provenance& provenance, const Score* score = nullptr);
 
 /// A sweep point's stored record: counts and the aggregates of summary.json
 /// (without provenance, which belongs to the sweep's manifest).
@@ -73,7 +75,7 @@ std::string headline_table(const Tally& tally);
 
 /// report.md: the same as summary.json, for people, headline first.
 std::string report_markdown(const model::Negotiation& negotiation, const Tally& tally,
-                            const Provenance& provenance);
+                            const Provenance& provenance, const Score* score = nullptr);
 
 /// runs.csv: the header, and one row per run (its outcome, every drawn
 /// parameter by the name the traces give it, the terms).

@@ -27,6 +27,7 @@ namespace po = boost::program_options;
 int command_validate(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int command_trace(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int command_run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int command_score(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int command_report(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int command_sweep(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int command_merge(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);

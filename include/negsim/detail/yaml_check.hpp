@@ -158,4 +158,8 @@ std::optional<std::vector<double>> read_numbers(Checker& c, const YNode& n, cons
 
 void sort_by_position(std::vector<Diagnostic>& diagnostics, const std::string& main_file);
 
+/// A `sources` list (of a scenario or an observed file): strings (taken as
+/// `cite`) or mappings with `id`, `cite` (required), `url` and `quote`.
+std::vector<Source> read_sources(Checker& c, const YNode& n);
+
 }  // namespace negsim::detail
