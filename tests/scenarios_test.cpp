@@ -9,6 +9,7 @@
 
 #include "negsim/engine.hpp"
 #include "negsim/scenario_yaml.hpp"
+#include "negsim/score.hpp"
 #include "test_util.hpp"
 
 namespace negsim {
@@ -62,6 +63,39 @@ TEST_P(ShippedScenario, ValidatesRunsAndRoundTrips) {
 
 INSTANTIATE_TEST_SUITE_P(All, ShippedScenario, ::testing::ValuesIn(shipped()),
                          [](const auto& param_info) { return test::test_name(param_info.param); });
+
+// The historical cases (scenarios/history/README.md): each validates,
+// cites its sources, round-trips, and its observed course resolves against
+// it (the track-record test scores them).
+std::vector<std::string> history_cases() {
+  std::vector<std::string> out;
+  for (const auto& stem : test::yaml_stems(test::kSourceDir + "/scenarios/history")) {
+    if (stem.size() < 9 || stem.substr(stem.size() - 9) != ".observed") out.push_back(stem);
+  }
+  return out;
+}
+
+class HistoryCase : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(HistoryCase, ValidatesCitesRoundTripsAndItsObservedCourseResolves) {
+  const std::string dir = test::kSourceDir + "/scenarios/history/";
+  const Scenario s = load_scenario(dir + GetParam() + ".yaml");
+  EXPECT_FALSE(s.sources.empty()) << "every case cites its sources";
+  EXPECT_EQ(load_scenario_text(to_yaml(s), "resolved.yaml"), s);
+  const model::Negotiation negotiation(s);
+  ObservedCourse course = load_observed(dir + GetParam() + ".observed.yaml");
+  EXPECT_NO_THROW(resolve(course, negotiation));
+  EXPECT_FALSE(course.sources.empty()) << "every observed course cites what happened";
+}
+
+INSTANTIATE_TEST_SUITE_P(All, HistoryCase, ::testing::ValuesIn(history_cases()),
+                         [](const auto& param_info) { return test::test_name(param_info.param); });
+
+TEST(HistoryCases, AreTheOnesTheReadmeDescribes) {
+  EXPECT_EQ(history_cases(),
+            (std::vector<std::string>{"black-sea-grain-2022", "colombia-2016", "eu-budget-2020",
+                                      "geneva-2013", "muscat-2025"}));
+}
 
 TEST(ArticleClaims, AStrikeMakesBreakdownLikelier) {
   expect_clearly_above(share(simulate_shipped("israel-strike"), model::Outcome::breakdown),

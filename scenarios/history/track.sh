@@ -5,7 +5,7 @@
 # aggregate. Deterministic: the same build gives the same table.
 #
 #   bash scenarios/history/track.sh [path/to/negsim]           # prints the table
-#   bash scenarios/history/track.sh --check [path/to/negsim]   # fails if README's is stale
+#   bash scenarios/history/track.sh --check [path/to/negsim]   # fails if a README's table is stale
 set -euo pipefail
 check=0
 if [[ ${1:-} == --check ]]; then
@@ -59,20 +59,25 @@ print(f"{runs} runs per case, each scenario's own seed; scores lower is better, 
       "Monte Carlo standard error. Produced by `bash scenarios/history/track.sh`.")
 PY
 if ((check)); then
-  readme="$here/README.md"
-  "${PYTHON:-python3}" - "$readme" "$out/table.md" <<'PY'
+  # Both READMEs show the table between markers; both must be current.
+  "${PYTHON:-python3}" - "$out/table.md" "$here/README.md" "$here/../../README.md" <<'PY'
 import sys
-readme, table = open(sys.argv[1]).read(), open(sys.argv[2]).read()
+table = open(sys.argv[1]).read()
 begin, end = "<!-- track-record:begin -->\n", "<!-- track-record:end -->"
-if begin not in readme or end not in readme:
-    sys.exit(f"{sys.argv[1]}: no track-record markers")
-current = readme.split(begin, 1)[1].split(end, 1)[0]
-if current != table:
-    sys.stderr.write(f"{sys.argv[1]}: the track-record table is stale; regenerate it with "
-                     "bash scenarios/history/track.sh and paste it between the markers.\n"
-                     "--- in README\n" + current + "--- now\n" + table)
-    sys.exit(1)
-print("track record: README.md is current")
+stale = False
+for path in sys.argv[2:]:
+    readme = open(path).read()
+    if begin not in readme or end not in readme:
+        sys.exit(f"{path}: no track-record markers")
+    current = readme.split(begin, 1)[1].split(end, 1)[0]
+    if current != table:
+        stale = True
+        sys.stderr.write(f"{path}: the track-record table is stale; regenerate it with "
+                         "bash scenarios/history/track.sh and paste it between the markers.\n"
+                         "--- in the file\n" + current + "--- now\n" + table)
+    else:
+        print(f"track record: {path} is current")
+sys.exit(1 if stale else 0)
 PY
 else
   cat "$out/table.md"
