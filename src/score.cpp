@@ -18,6 +18,12 @@ using Json = nlohmann::ordered_json;
 const std::vector<std::string> kClasses(model::kOutcomeNames.begin(), model::kOutcomeNames.end());
 constexpr std::size_t kNoAgreement = static_cast<std::size_t>(model::Outcome::no_agreement);
 
+/// The index of an outcome class by name (kOutcomes when it is none).
+std::size_t class_index(const std::string& name) {
+  return static_cast<std::size_t>(std::find(kClasses.begin(), kClasses.end(), name) -
+                                  kClasses.begin());
+}
+
 bool leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 /// YYYY-MM-DD, a real day.
@@ -99,8 +105,7 @@ class ObservedReader {
     if (!f.is_map()) return out;
     if (const YNode* v = f.require("class", "one of " + join_alternatives(kClasses))) {
       out.kind = name(*v, "outcome.class");
-      if (!out.kind.value.empty() &&
-          std::find(kClasses.begin(), kClasses.end(), out.kind.value) == kClasses.end()) {
+      if (!out.kind.value.empty() && class_index(out.kind.value) == kOutcomes) {
         unknown_name(c_, v->loc, "outcome.class", "outcome class", out.kind.value, kClasses);
         out.kind.value.clear();
       }
@@ -118,108 +123,105 @@ class ObservedReader {
     return out;
   }
 
-  std::vector<ObservedEvent> events(const YNode& n) {
-    std::vector<ObservedEvent> out;
+  /// A list under `key` whose items are mappings with the given keys: each
+  /// item that is a mapping is read by read_one(Fields&).
+  template <class T, class ReadOne>
+  std::vector<T> list(const YNode& n, const std::string& key, const std::string& expected,
+                      std::vector<std::string> keys, ReadOne&& read_one) {
+    std::vector<T> out;
     if (!n.is_sequence()) {
-      c_.wrong_type(n, "events", "a list of {event, agent, round}");
+      c_.wrong_type(n, key, expected);
       return out;
     }
     for (std::size_t i = 0; i < n.items.size(); ++i) {
-      const std::string path = join_path("events", std::to_string(i));
-      Fields f(c_, n.items[i], path, {"event", "agent", "round", "note"});
-      if (!f.is_map()) continue;
-      ObservedEvent e;
-      if (const YNode* v = f.require("event", "the event's name, as negsim names it")) {
-        e.event = name(*v, f.sub("event"));
-      }
-      if (const YNode* v = f.get("agent")) e.agent = name(*v, f.sub("agent"));
-      if (const YNode* v = f.require("round", "the round it happened")) {
-        e.round = round(*v, f.sub("round"));
-      }
-      if (const YNode* v = f.get("note")) e.note = c_.string(*v, f.sub("note")).value_or("");
-      out.push_back(std::move(e));
+      Fields f(c_, n.items[i], join_path(key, std::to_string(i)), keys);
+      if (f.is_map()) out.push_back(read_one(f));
     }
     return out;
   }
 
-  std::vector<ReferenceForecast> references(const YNode& n) {
-    std::vector<ReferenceForecast> out;
-    if (!n.is_sequence()) {
-      c_.wrong_type(n, "references", "a list of {name, date, probabilities}");
-      return out;
-    }
-    for (std::size_t i = 0; i < n.items.size(); ++i) {
-      const std::string path = join_path("references", std::to_string(i));
-      Fields f(c_, n.items[i], path, {"name", "date", "source", "probabilities"});
-      if (!f.is_map()) continue;
-      ReferenceForecast r;
-      if (const YNode* v = f.require("name", "the forecast's name")) {
-        r.name = c_.string(*v, f.sub("name")).value_or("");
-        if (r.name == "uniform") {
-          c_.error(*v, f.sub("name"), "\"uniform\" is always scored: give another name");
-        }
-      }
-      if (const YNode* v = f.get("date")) r.date = date(*v, f.sub("date"));
-      if (const YNode* v = f.get("source")) {
-        r.source = c_.string(*v, f.sub("source")).value_or("");
-        if (!r.source.empty() && !source_ids_.count(r.source)) {
-          const std::vector<std::string> ids(source_ids_.begin(), source_ids_.end());
-          if (ids.empty()) {
-            c_.error(*v, f.sub("source"),
-                     "unknown source (got " + in_quotes(r.source) + ", and `sources` gives no id)");
-          } else {
-            unknown_name(c_, v->loc, f.sub("source"), "source", r.source, ids);
+  std::vector<ObservedEvent> events(const YNode& n) {
+    return list<ObservedEvent>(
+        n, "events", "a list of {event, agent, round}", {"event", "agent", "round", "note"},
+        [&](Fields& f) {
+          ObservedEvent e;
+          if (const YNode* v = f.require("event", "the event's name, as negsim names it")) {
+            e.event = name(*v, f.sub("event"));
           }
-        }
-      }
-      if (const YNode* v = f.require("probabilities",
-                                     "a mapping of outcome classes to "
-                                     "probabilities")) {
-        const std::string sub = f.sub("probabilities");
-        double sum = 0;
-        for_each_named(
-            c_, *v, sub, "outcome classes to probabilities",
-            [&](const YNode& key, const YNode& value, const std::string& kpath) {
-              if (std::find(kClasses.begin(), kClasses.end(), key.scalar) == kClasses.end()) {
-                unknown_name(c_, key.loc, kpath, "outcome class", key.scalar, kClasses);
-                return;
+          if (const YNode* v = f.get("agent")) e.agent = name(*v, f.sub("agent"));
+          if (const YNode* v = f.require("round", "the round it happened")) {
+            e.round = round(*v, f.sub("round"));
+          }
+          if (const YNode* v = f.get("note")) e.note = c_.string(*v, f.sub("note")).value_or("");
+          return e;
+        });
+  }
+
+  std::vector<ReferenceForecast> references(const YNode& n) {
+    return list<ReferenceForecast>(
+        n, "references", "a list of {name, date, probabilities}",
+        {"name", "date", "source", "probabilities"}, [&](Fields& f) {
+          ReferenceForecast r;
+          if (const YNode* v = f.require("name", "the forecast's name")) {
+            r.name = c_.string(*v, f.sub("name")).value_or("");
+            if (r.name == "uniform") {
+              c_.error(*v, f.sub("name"), "\"uniform\" is always scored: give another name");
+            }
+          }
+          if (const YNode* v = f.get("date")) r.date = date(*v, f.sub("date"));
+          if (const YNode* v = f.get("source")) {
+            r.source = c_.string(*v, f.sub("source")).value_or("");
+            if (!r.source.empty() && !source_ids_.count(r.source)) {
+              const std::vector<std::string> ids(source_ids_.begin(), source_ids_.end());
+              if (ids.empty()) {
+                c_.error(
+                    *v, f.sub("source"),
+                    "unknown source (got " + in_quotes(r.source) + ", and `sources` gives no id)");
+              } else {
+                unknown_name(c_, v->loc, f.sub("source"), "source", r.source, ids);
               }
-              if (auto x = c_.number(value, kpath, kProbability)) {
-                sum += *x;
-                r.given.push_back(
-                    {Located<std::string>{key.scalar, key.loc}, Located<double>{*x, value.loc}});
-              }
-            });
-        if (sum > 1 + 1e-9) {
-          c_.error(*v, sub, "the probabilities sum to more than 1 (got " + short_number(sum) + ")");
-        } else if (r.given.size() == kClasses.size() && std::abs(sum - 1) > 1e-6) {
-          c_.error(*v, sub,
-                   "every class is given and the probabilities sum to " + short_number(sum) +
-                       " (expected 1)");
-        } else if (r.given.empty() && v->is_map()) {
-          c_.error(*v, sub, "empty (expected at least one outcome class)");
-        }
-        const double rest = (1 - sum) / static_cast<double>(kClasses.size() - r.given.size());
-        r.p.fill(r.given.size() < kClasses.size() ? std::max(0.0, rest) : 0.0);
-        for (const auto& [k, p] : r.given) {
-          r.p[static_cast<std::size_t>(std::find(kClasses.begin(), kClasses.end(), k.value) -
-                                       kClasses.begin())] = p.value;
-        }
-      }
-      out.push_back(std::move(r));
-    }
-    return out;
+            }
+          }
+          if (const YNode* v = f.require("probabilities",
+                                         "a mapping of outcome classes to "
+                                         "probabilities")) {
+            const std::string sub = f.sub("probabilities");
+            double sum = 0;
+            for_each_named(c_, *v, sub, "outcome classes to probabilities",
+                           [&](const YNode& key, const YNode& value, const std::string& kpath) {
+                             if (class_index(key.scalar) == kOutcomes) {
+                               unknown_name(c_, key.loc, kpath, "outcome class", key.scalar,
+                                            kClasses);
+                               return;
+                             }
+                             if (auto x = c_.number(value, kpath, kProbability)) {
+                               sum += *x;
+                               r.given.push_back({Located<std::string>{key.scalar, key.loc},
+                                                  Located<double>{*x, value.loc}});
+                             }
+                           });
+            if (sum > 1 + 1e-9) {
+              c_.error(*v, sub,
+                       "the probabilities sum to more than 1 (got " + short_number(sum) + ")");
+            } else if (r.given.size() == kClasses.size() && std::abs(sum - 1) > 1e-6) {
+              c_.error(*v, sub,
+                       "every class is given and the probabilities sum to " + short_number(sum) +
+                           " (expected 1)");
+            } else if (r.given.empty() && v->is_map()) {
+              c_.error(*v, sub, "empty (expected at least one outcome class)");
+            }
+            const double rest = (1 - sum) / static_cast<double>(kClasses.size() - r.given.size());
+            r.p.fill(r.given.size() < kClasses.size() ? std::max(0.0, rest) : 0.0);
+            for (const auto& [k, p] : r.given) r.p[class_index(k.value)] = p.value;
+          }
+          return r;
+        });
   }
 
   Checker& c_;
   std::string origin_;
   std::set<std::string> source_ids_;
 };
-
-std::size_t class_index(const std::string& name) {
-  return static_cast<std::size_t>(std::find(kClasses.begin(), kClasses.end(), name) -
-                                  kClasses.begin());
-}
 
 /// F[k][t]: the forecast's probability of outcome k by round t (t = 0..H).
 using Incidence = std::array<std::vector<double>, kOutcomes>;
@@ -446,22 +448,20 @@ Score score(const ObservedCourse& course, const model::Negotiation& negotiation,
   }
 
   // Reference forecasts: uniform first, then the file's.
-  std::vector<std::pair<std::string, std::string>> names{{"uniform", ""}};
-  std::vector<std::array<double, kOutcomes>> ps{
-      std::array<double, kOutcomes>{0.25, 0.25, 0.25, 0.25}};
-  for (const ReferenceForecast& ref : course.references) {
-    names.emplace_back(ref.name, ref.date);
-    ps.push_back(ref.p);
-  }
-  for (std::size_t i = 0; i < ps.size(); ++i) {
+  ReferenceForecast uniform;
+  uniform.name = "uniform";
+  uniform.p.fill(1.0 / static_cast<double>(kOutcomes));
+  std::vector<ReferenceForecast> refs{uniform};
+  refs.insert(refs.end(), course.references.begin(), course.references.end());
+  for (const ReferenceForecast& ref : refs) {
     ForecastScores fs;
-    fs.name = names[i].first;
-    fs.date = names[i].second;
-    fs.p = ps[i];
-    fs.p_observed = ps[i][c];
-    fs.brier.value = brier(ps[i], c);
-    fs.log.value = ps[i][c] > 0 ? -std::log(ps[i][c]) : INFINITY;
-    fs.rps.value = rps(spread(ps[i], horizon), c, out.round, horizon);
+    fs.name = ref.name;
+    fs.date = ref.date;
+    fs.p = ref.p;
+    fs.p_observed = ref.p[c];
+    fs.brier.value = brier(ref.p, c);
+    fs.log.value = ref.p[c] > 0 ? -std::log(ref.p[c]) : INFINITY;
+    fs.rps.value = rps(spread(ref.p, horizon), c, out.round, horizon);
     auto skill = [&](const ScoreValue& mine, const ScoreValue& theirs) {
       if (!(theirs.value > 0) || !std::isfinite(theirs.value)) return ScoreValue{NAN, NAN};
       return ScoreValue{1 - mine.value / theirs.value, mine.se / theirs.value};
