@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -58,6 +59,7 @@ class Fatigue final : public Mechanism {
     for (std::size_t i : run.negotiation().principals()) {
       double total = 0;
       for (std::size_t k = 0; k < run.talks.n_issues; ++k) total += run.talks.salience[i][k];
+      const std::lock_guard<std::mutex> lock(probe_mutex);  // runs start on every thread
       salience_totals.push_back(total);
     }
   }
@@ -75,7 +77,8 @@ class Fatigue final : public Mechanism {
     }
   }
 
-  mutable std::vector<double> salience_totals;  // for the probe (one thread)
+  mutable std::vector<double> salience_totals;  // for the probe
+  mutable std::mutex probe_mutex;
 
  private:
   struct State {
