@@ -1247,15 +1247,21 @@ Scenario load_scenario(const std::string& path, const LoadOptions& options) {
 
 ScenarioSource read_scenario_source(const std::string& path, const detail::ParseLimits& limits,
                                     std::optional<std::vector<ExtensionBlock>> extensions) {
-  ScenarioSource source{
-      path, detail::read_text_file(path, limits), {}, limits, std::move(extensions)};
-  YNode root = detail::parse_yaml_text(source.bytes, path, limits, true);
+  return scenario_source_text(detail::read_text_file(path, limits), path, limits,
+                              std::move(extensions));
+}
+
+ScenarioSource scenario_source_text(std::string text, const std::string& origin,
+                                    const detail::ParseLimits& limits,
+                                    std::optional<std::vector<ExtensionBlock>> extensions) {
+  ScenarioSource source{origin, std::move(text), {}, limits, std::move(extensions)};
+  YNode root = detail::parse_yaml_text(source.bytes, origin, limits, true);
   if (root.is_null()) {
     throw ScenarioError(
-        {Diagnostic{SourceLoc{path, 1, 1}, "", "file is empty (expected a scenario mapping)"}});
+        {Diagnostic{SourceLoc{origin, 1, 1}, "", "file is empty (expected a scenario mapping)"}});
   }
   std::vector<std::string> chain;
-  source.tree = resolve_base(std::move(root), path, chain, limits,
+  source.tree = resolve_base(std::move(root), origin, chain, limits,
                              source.extensions ? *source.extensions : standard_fields());
   return source;
 }

@@ -24,8 +24,9 @@ LAYERS = [
     ("model", ["model_text", "model", "mechanism", "mechanisms/*"]),
     ("engine", ["engine", "score"]),
     ("sweep", ["sweep", "sweep_store"]),
-    ("report", ["trace", "outputs", "html_report", "report"]),
+    ("report", ["trace", "outputs", "html_report", "report", "utilities"]),
     ("cli", ["cli", "detail/cli_common"]),
+    ("python", ["python"]),
 ]
 
 # Source files that implement a component under another name.
@@ -34,6 +35,7 @@ SOURCES = {
     "scenario_variants": "detail/scenario_variants", "yaml_tree": "detail/yaml_tree",
     "yaml_check": "detail/yaml_check", "text": "detail/text", "cli_common": "detail/cli_common",
     "cli_run": "cli", "cli_utilities": "cli", "cli_sweep": "cli", "cli/main": "cli",
+    "python/module": "python",
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"negsim/([^"]+)\.hpp"')

@@ -68,6 +68,13 @@ struct ScenarioSource {
 ScenarioSource read_scenario_source(const std::string& path, const detail::ParseLimits& limits = {},
                                     std::optional<std::vector<ExtensionBlock>> extensions = {});
 
+/// The same from YAML text held in memory: `origin` names it in messages,
+/// and `base:` paths are relative to origin's directory (the working
+/// directory for a name without one, such as "<string>").
+ScenarioSource scenario_source_text(std::string text, const std::string& origin,
+                                    const detail::ParseLimits& limits = {},
+                                    std::optional<std::vector<ExtensionBlock>> extensions = {});
+
 /// Validates the source with the overrides applied. Throws ScenarioError.
 Scenario load_scenario(const ScenarioSource& source, const std::vector<Override>& overrides = {});
 
