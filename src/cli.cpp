@@ -26,6 +26,10 @@ Commands:
                   run the scenario at every point of a design (grid, one at a
                   time, Latin hypercube, Sobol', Morris): results in SQLite,
                   resumable, shardable across a cluster; sensitivity indices
+  calibrate FILE --targets TARGETS.yaml
+                  find the free parameters' values whose forecasts agree with
+                  stated beliefs (history matching in waves); writes the
+                  region kept and a calibrated variant of the scenario
   merge DIR...    combine the shard files of a sweep into one
   report DIR      plots and an HTML report of a run's outputs
   validate FILE   check a scenario file and print it fully resolved
@@ -39,7 +43,8 @@ Options:
 
 Exit codes: 0 success, 1 invalid scenario, unreadable input or unwritable
 output, 2 bad command line, 3 internal error (a bug: please report it with the
-command that caused it), 130 interrupted (what was complete is kept).
+command that caused it), 4 calibrate found no point meeting every target, 130
+interrupted (what was complete is kept).
 )";
 
 struct Command {
@@ -49,9 +54,9 @@ struct Command {
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> kCommands{
-      {"run", command_run},     {"score", command_score},        {"sweep", command_sweep},
-      {"merge", command_merge}, {"report", command_report},      {"validate", command_validate},
-      {"trace", command_trace}, {"utilities", command_utilities}};
+      {"run", command_run},     {"score", command_score},         {"sweep", command_sweep},
+      {"merge", command_merge}, {"report", command_report},       {"validate", command_validate},
+      {"trace", command_trace}, {"utilities", command_utilities}, {"calibrate", command_calibrate}};
   return kCommands;
 }
 

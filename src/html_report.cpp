@@ -23,6 +23,7 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 using detail::fixed;
+using detail::format_number;
 using model::kAllOutcomes;
 
 std::string percent(double p) { return fixed(100 * p, 1) + "%"; }
@@ -193,6 +194,55 @@ std::string score_html(const Json& sc) {
   return h;
 }
 
+/// The calibration section (calibration.json of negsim calibrate).
+std::string calibration_html(const Json& c) {
+  std::string h = "<h2>Calibration</h2>\n<p>History matching to <code>" +
+                  escape_html(c.value("targets_file", std::string())) +
+                  "</code>: " + std::to_string(c.value("kept", std::uint64_t{0})) + " of " +
+                  std::to_string(c.value("points", std::uint64_t{0})) +
+                  " points kept (implausibility at most " + fixed(c.value("cut", 3.0), 1) +
+                  " for every target). This report's runs are those of the calibrated "
+                  "variant.</p>\n<table id=\"calibration-waves\"><tr><th>wave</th><th>points</th>"
+                  "<th>kept</th><th>seconds</th></tr>\n";
+  for (const auto& w : c.value("waves", Json::array())) {
+    h += "<tr><td>" + std::to_string(w.value("wave", 0)) + "</td><td>" +
+         std::to_string(w.value("points", 0)) + "</td><td>" + std::to_string(w.value("kept", 0)) +
+         "</td><td>" + fixed(w.value("seconds", 0.0), 1) + "</td></tr>\n";
+  }
+  h += "</table>\n<table id=\"calibration-ranges\"><tr><th>parameter</th><th>prior</th><th>kept "
+       "range</th><th>kept median</th></tr>\n";
+  for (const auto& [path, p] : c.value("parameters", Json::object()).items()) {
+    const Json prior = p.value("prior", Json::array({0, 0}));
+    h += "<tr><td><code>" + escape_html(path) + "</code></td><td>" +
+         format_number(prior[0].get<double>()) + " &ndash; " +
+         format_number(prior[1].get<double>()) + "</td>";
+    if (p.contains("kept")) {
+      h += "<td>" + fixed(p["kept"][0].get<double>(), 4) + " &ndash; " +
+           fixed(p["kept"][1].get<double>(), 4) + "</td><td>" + fixed(p.value("median", 0.0), 4) +
+           "</td></tr>\n";
+    } else {
+      h += "<td>none kept</td><td>-</td></tr>\n";
+    }
+  }
+  h += "</table>\n<table id=\"calibration-targets\"><tr><th>target</th><th>quantity</th>"
+       "<th>wanted</th><th>across the kept points</th><th>source</th></tr>\n";
+  for (const auto& [name, t] : c.value("targets", Json::object()).items()) {
+    const double v = t.value("value", 0.0), tol = t.value("tolerance", 0.0);
+    std::string across = "-";
+    if (t.contains("kept")) {
+      across = fixed(t["kept"].value("min", 0.0), 3) + " &ndash; " +
+               fixed(t["kept"].value("max", 0.0), 3) + " (median " +
+               fixed(t["kept"].value("median", 0.0), 3) + ")";
+    }
+    h += "<tr><td>" + escape_html(name) + "</td><td>" +
+         escape_html(t.value("quantity", std::string())) + "</td><td>" + format_number(v) +
+         (tol > 0 ? " &plusmn; " + format_number(tol) : std::string()) + "</td><td>" + across +
+         "</td><td>" + escape_html(t.value("source", std::string())) + "</td></tr>\n";
+  }
+  h += "</table>\n";
+  return h;
+}
+
 }  // namespace
 
 ReportResult write_report(const std::string& dir_name, bool html) {
@@ -231,6 +281,16 @@ ReportResult write_report(const std::string& dir_name, bool html) {
        "Convergence of the estimates with the number of runs",
        true},
   };
+  // A calibration's directory (negsim calibrate) also has its region.
+  const bool calibration =
+      fs::is_regular_file(dir / "calibration.json") && fs::is_regular_file(dir / "points.csv");
+  if (calibration) {
+    jobs.push_back({"calibration",
+                    "calibration.py",
+                    {(dir / "points.csv").string(), (dir / "calibration.json").string()},
+                    "Calibration: the points kept and ruled out, by pairs of free parameters",
+                    false});
+  }
   ReportResult result;
   const auto python = find_python();
   const auto plots_dir = find_plots();
@@ -337,6 +397,7 @@ figcaption{color:#555;font-size:.9em}.provenance{font-size:.85em;color:#444}.ski
     h += "</table>\n";
   }
   if (summary.contains("score")) h += score_html(summary["score"]);
+  if (calibration) h += calibration_html(Json::parse(slurp_file(dir / "calibration.json")));
   h += "<h2>Why talks broke down</h2>\n<table id=\"causes\"><tr><th>cause</th><th>share of all "
        "runs</th><th>95% interval</th><th>share of breakdowns</th></tr>\n";
   for (const auto& [cause, v] : summary["breakdown_causes"].items()) {

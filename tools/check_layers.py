@@ -25,6 +25,7 @@ LAYERS = [
     ("engine", ["engine", "score"]),
     ("sweep", ["sweep", "sweep_store"]),
     ("report", ["trace", "outputs", "html_report", "report", "utilities"]),
+    ("calibrate", ["calibrate"]),
     ("cli", ["cli", "detail/cli_common"]),
     ("python", ["python"]),
 ]
@@ -34,7 +35,7 @@ SOURCES = {
     "scenario_read": "scenario_yaml", "scenario_write": "scenario_yaml",
     "scenario_variants": "detail/scenario_variants", "yaml_tree": "detail/yaml_tree",
     "yaml_check": "detail/yaml_check", "text": "detail/text", "cli_common": "detail/cli_common",
-    "cli_run": "cli", "cli_utilities": "cli", "cli_sweep": "cli", "cli/main": "cli",
+    "cli_run": "cli", "cli_utilities": "cli", "cli_sweep": "cli", "cli_calibrate": "cli", "cli/main": "cli",
     "python/module": "python",
 }
 

@@ -10,10 +10,11 @@ namespace negsim::cli {
 
 /// Exit codes shared by every command.
 enum ExitCode : int {
-  kOk = 0,             ///< success; for validate, the scenario is valid
-  kInvalidInput = 1,   ///< the scenario (or another input file) is wrong
-  kUsage = 2,          ///< bad command line
-  kInternalError = 3,  ///< a bug in negsim: please report it
+  kOk = 0,               ///< success; for validate, the scenario is valid
+  kInvalidInput = 1,     ///< the scenario (or another input file) is wrong
+  kUsage = 2,            ///< bad command line
+  kInternalError = 3,    ///< a bug in negsim: please report it
+  kNoPointSurvives = 4,  ///< calibrate: no point of the priors meets every target
 };
 
 /// Runs `negsim ARGS...` (args excludes the program name).
