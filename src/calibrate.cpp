@@ -155,8 +155,34 @@ class TargetsReader {
         if (const YNode* x = f.get(key)) {
           ++kinds;
           t.kind = kind;
-          t.what = c_.string(*x, f.sub(key)).value_or("");
           t.at = x->loc;
+          if (kind == TargetKind::outcome && x->is_sequence()) {
+            // Several classes: the probability that the run ends in any of them.
+            for (std::size_t i = 0; i < x->items.size(); ++i) {
+              const std::string item = f.sub(key) + "." + std::to_string(i);
+              const std::string name = c_.string(x->items[i], item).value_or("");
+              if (std::find(kOutcomeList.begin(), kOutcomeList.end(), name) == kOutcomeList.end()) {
+                unknown(c_, x->items[i].loc, item, "outcome", name, kOutcomeList);
+              } else if (std::find(t.outcomes.begin(), t.outcomes.end(), name) !=
+                         t.outcomes.end()) {
+                c_.error(x->items[i], item, "listed twice (got " + in_quotes(name) + ")");
+              } else {
+                t.outcomes.push_back(name);
+              }
+            }
+            if (x->items.empty()) c_.wrong_type(*x, f.sub(key), "an outcome or a list of outcomes");
+            for (const auto& o : t.outcomes) t.what += (t.what.empty() ? "" : " or ") + o;
+          } else {
+            t.what = c_.string(*x, f.sub(key)).value_or("");
+            if (kind == TargetKind::outcome) {
+              if (std::find(kOutcomeList.begin(), kOutcomeList.end(), t.what) ==
+                  kOutcomeList.end()) {
+                unknown(c_, t.at, path + ".outcome", "outcome", t.what, kOutcomeList);
+              } else {
+                t.outcomes.push_back(t.what);
+              }
+            }
+          }
         }
       }
       if (kinds != 1) {
@@ -166,10 +192,6 @@ class TargetsReader {
                             : "more than one quantity (expected one of outcome, cause, event "
                               "or term)");
         continue;
-      }
-      if (t.kind == TargetKind::outcome &&
-          std::find(kOutcomeList.begin(), kOutcomeList.end(), t.what) == kOutcomeList.end()) {
-        unknown(c_, t.at, path + ".outcome", "outcome", t.what, kOutcomeList);
       }
       if (const YNode* x = f.get("agent")) {
         if (t.kind != TargetKind::cause && t.kind != TargetKind::event) {
@@ -384,13 +406,18 @@ Measure measure(const Target& t, const model::Negotiation& negotiation, const Ta
   const model::Catalog& catalog = negotiation.catalog();
   switch (t.kind) {
     case TargetKind::outcome: {
-      const auto o = static_cast<std::size_t>(
-          std::find(kOutcomeList.begin(), kOutcomeList.end(), t.what) - kOutcomeList.begin());
-      if (t.by == 0) return proportion(tally.outcomes[o], tally.runs);
       std::uint64_t k = 0;
-      for (std::size_t u = 1; u <= static_cast<std::size_t>(t.by) && u < tally.by_round.size();
-           ++u) {
-        k += tally.by_round[u][o];
+      for (const std::string& name : t.outcomes.empty() ? std::vector{t.what} : t.outcomes) {
+        const auto o = static_cast<std::size_t>(
+            std::find(kOutcomeList.begin(), kOutcomeList.end(), name) - kOutcomeList.begin());
+        if (t.by == 0) {
+          k += tally.outcomes[o];
+          continue;
+        }
+        for (std::size_t u = 1; u <= static_cast<std::size_t>(t.by) && u < tally.by_round.size();
+             ++u) {
+          k += tally.by_round[u][o];
+        }
       }
       return proportion(k, tally.runs);
     }
@@ -540,8 +567,11 @@ Calibration calibrate(const CalibrationSpec& spec, const CalibrateOptions& optio
     out.waves.push_back(ws);
 
     // The next wave samples the box around every point kept so far, with a
-    // margin so that the region's edges are sampled again.
-    std::vector<std::pair<double, double>> kept(k, {kInfinity, -kInfinity});
+    // margin so that the region's edges are sampled again. Where this wave
+    // kept points close to an edge of its box (within two strata) that is
+    // not the prior's, the region goes on beyond it: that side moves out by
+    // half the box's width.
+    std::vector<std::pair<double, double>> kept(k, {kInfinity, -kInfinity}), latest = kept;
     std::size_t n_kept = 0;
     for (const auto& cp : out.points) {
       if (!cp.kept) continue;
@@ -549,14 +579,27 @@ Calibration calibrate(const CalibrationSpec& spec, const CalibrateOptions& optio
       for (std::size_t j = 0; j < k; ++j) {
         kept[j].first = std::min(kept[j].first, cp.values[j]);
         kept[j].second = std::max(kept[j].second, cp.values[j]);
+        if (cp.wave == wave) {
+          latest[j].first = std::min(latest[j].first, cp.values[j]);
+          latest[j].second = std::max(latest[j].second, cp.values[j]);
+        }
       }
     }
     if (n_kept == 0) break;  // nothing survives: the targets conflict
     for (std::size_t j = 0; j < k; ++j) {
       const FreeParameter& p = spec.parameters[j];
-      const double margin = std::max({0.1 * (kept[j].second - kept[j].first), 0.02 * (p.hi - p.lo),
-                                      (box[j].second - box[j].first) / spec.points});
-      box[j] = {std::max(p.lo, kept[j].first - margin), std::min(p.hi, kept[j].second + margin)};
+      const double width = box[j].second - box[j].first;
+      const double near = 2 * width / spec.points;
+      const double margin = std::max(
+          {0.1 * (kept[j].second - kept[j].first), 0.02 * (p.hi - p.lo), width / spec.points});
+      double lo = kept[j].first - margin, hi = kept[j].second + margin;
+      if (box[j].first > p.lo && latest[j].first - box[j].first <= near) {
+        lo = std::min(lo, box[j].first - width / 2);
+      }
+      if (box[j].second < p.hi && box[j].second - latest[j].second <= near) {
+        hi = std::max(hi, box[j].second + width / 2);
+      }
+      box[j] = {std::max(p.lo, lo), std::min(p.hi, hi)};
     }
   }
 
@@ -607,10 +650,13 @@ std::string target_text(const Target& t) {
   return s;
 }
 
+/// A number as written in a file (0.1 + 0.05 as 0.15, not 0.15000000000000002).
+std::string written(double x) { return format_number(std::round(x * 1e12) / 1e12); }
+
 std::string target_goal(const Target& t) {
-  std::string s = t.tolerance > 0 ? "[" + format_number(t.value - t.tolerance) + ", " +
-                                        format_number(t.value + t.tolerance) + "]"
-                                  : format_number(t.value);
+  std::string s = t.tolerance > 0 ? "[" + written(t.value - t.tolerance) + ", " +
+                                        written(t.value + t.tolerance) + "]"
+                                  : written(t.value);
   if (t.sd > 0) s += " (sd " + format_number(t.sd) + ")";
   return s;
 }
@@ -887,9 +933,9 @@ std::string calibrated_variant(const Calibration& c, const ScenarioSource& sourc
       << format_number(c.spec.cut) << " over " << c.waves.size()
       << " waves. Each free parameter:\n";
   for (std::size_t p = 0; p < c.spec.parameters.size(); ++p) {
-    out << "#   " << c.spec.parameters[p].path << ": " << how[p] << ", ["
-        << format_number(c.ranges[p].first) << ", " << format_number(c.ranges[p].second)
-        << "], median " << format_number(c.medians[p]) << "\n";
+    out << "#   " << c.spec.parameters[p].path << ": " << how[p] << " (kept "
+        << fixed(c.ranges[p].first, 4) << " to " << fixed(c.ranges[p].second, 4) << ", median "
+        << fixed(c.medians[p], 4) << ")\n";
   }
   out << "# The parameters are drawn independently over the kept box; the kept points\n"
          "# themselves (non-implausible.csv) also carry how they go together.\n"

@@ -204,14 +204,17 @@ std::string calibration_html(const Json& c) {
                   " for every target). This report's runs are those of the calibrated "
                   "variant.</p>\n<table id=\"calibration-waves\"><tr><th>wave</th><th>points</th>"
                   "<th>kept</th><th>seconds</th></tr>\n";
-  for (const auto& w : c.value("waves", Json::array())) {
+  const Json waves = c.value("waves", Json::array());
+  const Json parameters = c.value("parameters", Json::object());
+  const Json targets = c.value("targets", Json::object());
+  for (const auto& w : waves) {
     h += "<tr><td>" + std::to_string(w.value("wave", 0)) + "</td><td>" +
          std::to_string(w.value("points", 0)) + "</td><td>" + std::to_string(w.value("kept", 0)) +
          "</td><td>" + fixed(w.value("seconds", 0.0), 1) + "</td></tr>\n";
   }
   h += "</table>\n<table id=\"calibration-ranges\"><tr><th>parameter</th><th>prior</th><th>kept "
        "range</th><th>kept median</th></tr>\n";
-  for (const auto& [path, p] : c.value("parameters", Json::object()).items()) {
+  for (const auto& [path, p] : parameters.items()) {
     const Json prior = p.value("prior", Json::array({0, 0}));
     h += "<tr><td><code>" + escape_html(path) + "</code></td><td>" +
          format_number(prior[0].get<double>()) + " &ndash; " +
@@ -226,7 +229,7 @@ std::string calibration_html(const Json& c) {
   }
   h += "</table>\n<table id=\"calibration-targets\"><tr><th>target</th><th>quantity</th>"
        "<th>wanted</th><th>across the kept points</th><th>source</th></tr>\n";
-  for (const auto& [name, t] : c.value("targets", Json::object()).items()) {
+  for (const auto& [name, t] : targets.items()) {
     const double v = t.value("value", 0.0), tol = t.value("tolerance", 0.0);
     std::string across = "-";
     if (t.contains("kept")) {

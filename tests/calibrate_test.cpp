@@ -184,6 +184,14 @@ TEST(Calibrate, TheCalibratedVariantValidatesAndSpansTheKeptRange) {
                         "calibration.sqlite", "report.md"}) {
     EXPECT_TRUE(fs::exists(dir / "out" / f)) << f;
   }
+  // The HTML report of the directory has a calibration section with the kept ranges.
+  const auto html = test::run_cli({"report", (dir / "out").string(), "--html", "--quiet"});
+  ASSERT_EQ(html.code, cli::kOk) << html.err;
+  std::ifstream in(dir / "out" / "report.html");
+  const std::string page((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(page.find("<h2>Calibration</h2>"), std::string::npos);
+  EXPECT_NE(page.find("<table id=\"calibration-ranges\">"), std::string::npos);
+  EXPECT_NE(page.find("agents.s.strike.base"), std::string::npos);
   fs::remove_all(dir);
 }
 
@@ -285,6 +293,34 @@ targets:
   EXPECT_EQ(names[2],
             "targets.c.by: after the horizon (got 30, expected 1 to 20, the scenario's "
             "rounds.horizon)");
+}
+
+}  // namespace
+}  // namespace negsim
+
+namespace negsim {
+namespace {
+
+TEST(CalibrateCli, BadCommandLinesAndFilesAreNamed) {
+  const auto no_targets = test::run_cli({"calibrate", kHazard});
+  EXPECT_EQ(no_targets.code, cli::kUsage);
+  EXPECT_NE(no_targets.err.find("missing --targets TARGETS.yaml"), std::string::npos)
+      << no_targets.err;
+  const fs::path dir = scratch("cli");
+  const fs::path bad = dir / "bad.yaml";
+  std::ofstream(bad) << "negsim: 1\nparameters:\n  agents.s.strike.base: {range: [0, 1]}\n"
+                        "targets:\n  a: {cause: strik, value: 0.3}\n";
+  const auto r = test::run_cli(
+      {"calibrate", kHazard, "--targets", bad.string(), "--out", (dir / "out").string()});
+  EXPECT_EQ(r.code, cli::kInvalidInput);
+  EXPECT_NE(r.err.find(bad.string() + ":5:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("did you mean \"strike\"?"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir / "out" / "wave-1"));  // nothing was run
+  const auto missing = test::run_cli(
+      {"calibrate", kHazard, "--targets", (dir / "absent.yaml").string(), "--out", dir.string()});
+  EXPECT_EQ(missing.code, cli::kInvalidInput);
+  EXPECT_NE(missing.err.find("absent.yaml"), std::string::npos) << missing.err;
+  fs::remove_all(dir);
 }
 
 }  // namespace

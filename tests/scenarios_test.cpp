@@ -7,6 +7,7 @@
 
 #include <filesystem>
 
+#include "negsim/calibrate.hpp"
 #include "negsim/engine.hpp"
 #include "negsim/scenario_yaml.hpp"
 #include "negsim/score.hpp"
@@ -70,7 +71,8 @@ INSTANTIATE_TEST_SUITE_P(All, ShippedScenario, ::testing::ValuesIn(shipped()),
 std::vector<std::string> history_cases() {
   std::vector<std::string> out;
   for (const auto& stem : test::yaml_stems(test::kSourceDir + "/scenarios/history")) {
-    if (stem.size() < 9 || stem.substr(stem.size() - 9) != ".observed") out.push_back(stem);
+    // A case is NAME.yaml; NAME.observed.yaml and NAME.targets.yaml go with it.
+    if (stem.find('.') == std::string::npos) out.push_back(stem);
   }
   return out;
 }
@@ -95,6 +97,16 @@ TEST(HistoryCases, AreTheOnesTheReadmeDescribes) {
   EXPECT_EQ(history_cases(),
             (std::vector<std::string>{"black-sea-grain-2022", "colombia-2016", "eu-budget-2020",
                                       "geneva-2013", "muscat-2025"}));
+}
+
+// The calibration example's targets (docs/CALIBRATION.md) resolve against
+// their case and cite sources published before its start.
+TEST(HistoryCases, TheMuscatTargetsResolveAgainstTheirCase) {
+  const std::string dir = test::kSourceDir + "/scenarios/history/";
+  const CalibrationSpec spec = load_targets(dir + "muscat-2025.targets.yaml");
+  EXPECT_NO_THROW(resolve(spec, model::Negotiation(load_scenario(dir + "muscat-2025.yaml"))));
+  EXPECT_EQ(spec.targets.size(), 3u);
+  for (const Target& t : spec.targets) EXPECT_FALSE(t.source.empty()) << t.name;
 }
 
 TEST(ArticleClaims, AStrikeMakesBreakdownLikelier) {

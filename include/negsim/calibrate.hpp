@@ -41,10 +41,11 @@ const char* to_string(TargetKind kind);
 struct Target {
   std::string name;
   TargetKind kind = TargetKind::outcome;
-  std::string what;                ///< the outcome, cause, event or issue
-  std::string agent;               ///< cause or event: "" for anyone
-  std::string deal = "full_deal";  ///< term: full_deal or interim_deal
-  int by = 0;                      ///< outcome or event: by this round (0: by the horizon)
+  std::string what;  ///< the outcome, cause, event or issue ("a or b" for outcomes)
+  std::vector<std::string> outcomes;  ///< outcome: the classes whose probabilities add up
+  std::string agent;                  ///< cause or event: "" for anyone
+  std::string deal = "full_deal";     ///< term: full_deal or interim_deal
+  int by = 0;                         ///< outcome or event: by this round (0: by the horizon)
   double value = 0;
   /// Accepted without penalty: |estimate - value| <= tolerance (an interval
   /// [a, b] is value (a + b) / 2, tolerance (b - a) / 2).
