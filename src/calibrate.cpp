@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "negsim/detail/text.hpp"
 #include "negsim/detail/yaml_check.hpp"
@@ -496,6 +497,8 @@ Calibration calibrate(const CalibrationSpec& spec, const CalibrateOptions& optio
     so.runs = spec.runs;
     so.threads = options.threads;
     so.cancel = options.cancel;
+    so.shard = options.shard;
+    so.shards = options.shards;
     const std::vector<std::size_t> mine = shard_points(design, so);
     check_points(so, design, mine);
 
@@ -512,35 +515,91 @@ Calibration calibrate(const CalibrationSpec& spec, const CalibrateOptions& optio
     manifest["parameters"] = nlohmann::json(paths).dump();
     const fs::path dir = fs::path(options.out_dir) / ("wave-" + std::to_string(wave));
     fs::create_directories(dir);
-    SweepStore store((dir / "sweep.sqlite").string(), manifest);
-    const std::set<std::uint64_t> done = store.done();
-    std::size_t finished = done.size();
-    if (options.progress) options.progress(wave, finished, design.points.size());
-    const bool complete =
-        run_sweep(so, design, mine, done,
-                  [&](std::size_t p, const model::Negotiation& negotiation, const Tally& tally) {
-                    PointRecord r = point_record(negotiation, p, design.points[p], tally);
-                    Json summary = Json::parse(r.summary);
-                    Json measures = Json::array();
-                    for (const Target& t : spec.targets) {
-                      const Measure m = measure(t, negotiation, tally);
-                      measures.push_back({json_number(m.estimate), json_number(m.se), m.n});
-                    }
-                    summary["calibration"] = measures;
-                    r.summary = summary.dump();
-                    store.put(r);
-                    if (options.progress) options.progress(wave, ++finished, design.points.size());
-                  });
-    if (!complete) {
-      out.cancelled = true;
-      break;
+    auto store_path = [&](std::uint64_t shard) {
+      return (dir / (options.shards == 1 ? std::string("sweep.sqlite")
+                                         : "shard-" + std::to_string(shard) + "-of-" +
+                                               std::to_string(options.shards) + ".sqlite"))
+          .string();
+    };
+    std::vector<PointRecord> records;
+    std::size_t resumed = 0;
+    {
+      SweepStore store(store_path(options.shard), manifest);
+      const std::set<std::uint64_t> done = store.done();
+      resumed = done.size();
+      std::size_t finished = done.size();
+      if (options.progress) options.progress(wave, finished, mine.size());
+      const bool complete = run_sweep(
+          so, design, mine, done,
+          [&](std::size_t p, const model::Negotiation& negotiation, const Tally& tally) {
+            PointRecord r = point_record(negotiation, p, design.points[p], tally);
+            Json summary = Json::parse(r.summary);
+            Json measures = Json::array();
+            for (const Target& t : spec.targets) {
+              const Measure m = measure(t, negotiation, tally);
+              measures.push_back({json_number(m.estimate), json_number(m.se), m.n});
+            }
+            summary["calibration"] = measures;
+            r.summary = summary.dump();
+            store.put(r);
+            if (options.progress) options.progress(wave, ++finished, mine.size());
+          });
+      if (!complete) {
+        out.cancelled = true;
+        break;
+      }
+      records = store.all();
+    }
+    // The other shards' points of this wave, once they are all stored.
+    if (options.shards > 1) {
+      const auto deadline =
+          std::chrono::steady_clock::now() + std::chrono::duration<double>(options.wait_seconds);
+      for (;;) {
+        std::vector<std::string> missing;
+        std::vector<PointRecord> theirs;
+        for (std::uint64_t other = 0; other < options.shards; ++other) {
+          if (other == options.shard) continue;
+          SweepOptions them = so;
+          them.shard = other;
+          const std::size_t expected = shard_points(design, them).size();
+          const std::string path = store_path(other);
+          if (!fs::exists(path)) {
+            missing.push_back(path);
+            continue;
+          }
+          const SweepStore store(path);  // read-only
+          if (store.manifest() != manifest) {
+            throw SweepError(path + ": from another calibration than " +
+                             store_path(options.shard) + " (different manifest)");
+          }
+          if (store.done().size() < expected) {
+            missing.push_back(path);
+            continue;
+          }
+          for (auto& r : store.all()) theirs.push_back(std::move(r));
+        }
+        if (missing.empty()) {
+          for (auto& r : theirs) records.push_back(std::move(r));
+          break;
+        }
+        if (std::chrono::steady_clock::now() >= deadline ||
+            (options.cancel && options.cancel->load())) {
+          out.waiting_wave = wave;
+          out.waiting_for = missing;
+          out.cancelled = options.cancel && options.cancel->load();
+          return out;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      }
+      std::sort(records.begin(), records.end(),
+                [](const PointRecord& a, const PointRecord& b) { return a.point < b.point; });
     }
     WaveSummary ws;
     ws.wave = wave;
     ws.box = box;
     ws.points = design.points.size();
-    ws.resumed = done.size();
-    for (const PointRecord& r : store.all()) {
+    ws.resumed = resumed;
+    for (const PointRecord& r : records) {
       CalibrationPoint cp;
       cp.wave = wave;
       cp.point = r.point;

@@ -43,7 +43,8 @@ Options:
 
 Exit codes: 0 success, 1 invalid scenario, unreadable input or unwritable
 output, 2 bad command line, 3 internal error (a bug: please report it with the
-command that caused it), 4 calibrate found no point meeting every target, 130
+command that caused it), 4 calibrate found no point meeting every target, 75
+calibrate --shard stopped waiting for other shards (run it again), 130
 interrupted (what was complete is kept).
 )";
 

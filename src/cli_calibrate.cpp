@@ -8,6 +8,7 @@
 #include <cmath>
 #include <filesystem>
 #include <ostream>
+#include <tuple>
 
 #include "negsim/calibrate.hpp"
 #include "negsim/detail/cli_common.hpp"
@@ -32,8 +33,11 @@ int command_calibrate(const std::vector<std::string>& args, std::ostream& out, s
       "targets.csv, calibration.json and calibration.sqlite, and DIR/calibrated.yaml (a\n"
       "variant of FILE with the parameters over the kept region), which it then runs\n"
       "into DIR/summary.json and report.md. Each wave is stored as it runs: the same\n"
-      "command resumes after an interruption. Exit code 4 when no point survives (the\n"
-      "report says which targets conflict).\n\nOptions");
+      "command resumes after an interruption. With --shard I/N each process runs every\n"
+      "N-th point of each wave and reads the others' from DIR (a shared file system),\n"
+      "waiting --wait seconds for them; exit code 75 when it stopped waiting (run it\n"
+      "again to go on). Exit code 4 when no point survives (the report says which\n"
+      "targets conflict).\n\nOptions");
   add_help_and_file(desc);
   desc.add_options()                                                       //
       ("targets,t", po::value<std::string>()->value_name("TARGETS.yaml"),  //
@@ -45,6 +49,11 @@ int command_calibrate(const std::vector<std::string>& args, std::ostream& out, s
       ("threads", po::value<std::string>()->value_name("T"), "threads (default: all cores)")  //
       ("check-runs", po::value<std::string>()->value_name("N")->default_value("10000"),
        "runs of the calibrated variant")                       //
+      ("shard", po::value<std::string>()->value_name("I/N"),
+       "run shard I of N of each wave (default: SLURM_ARRAY_TASK_ID of "
+       "SLURM_ARRAY_TASK_COUNT); shard 0 writes the outputs")  //
+      ("wait", po::value<std::string>()->value_name("SECONDS")->default_value("0"),
+       "with --shard: how long to wait for the other shards to finish a wave")  //
       ("report", "also draw the plots and write report.html")  //
       ("quiet,q", "no progress and no tables on the terminal");
   add_set_option(desc);
@@ -64,6 +73,14 @@ int command_calibrate(const std::vector<std::string>& args, std::ostream& out, s
       throw UsageError("--threads: between 1 and 1024 (got " + std::to_string(t) + ")");
     threads = static_cast<int>(t);
   }
+  std::uint64_t shard = 0, shards = 1;
+  if (vm.count("shard")) {
+    std::tie(shard, shards) = parse_shard(vm["shard"].as<std::string>());
+  } else if (auto slurm = slurm_shard()) {
+    std::tie(shard, shards) = *slurm;
+  }
+  const std::uint64_t wait = parse_count("wait", vm["wait"].as<std::string>());
+  if (wait > 0 && shards == 1) throw UsageError("--wait needs --shard I/N (N > 1)");
   const bool quiet = vm.count("quiet") > 0;
   const std::string file = vm["file"].as<std::string>();
   const std::string targets_file = vm["targets"].as<std::string>();
@@ -97,6 +114,9 @@ int command_calibrate(const std::vector<std::string>& args, std::ostream& out, s
   options.seed = seed_of(vm, loaded->scenario);
   options.threads = threads;
   options.out_dir = dir.string();
+  options.shard = shard;
+  options.shards = shards;
+  options.wait_seconds = static_cast<double>(wait);
   ProgressReport bar(err, quiet, ::isatty(STDERR_FILENO) == 1, "points");
   int shown_wave = 0;
   options.progress = [&](int wave, std::size_t done, std::size_t total) {
@@ -123,12 +143,26 @@ int command_calibrate(const std::vector<std::string>& args, std::ostream& out, s
     return kInvalidInput;
   }
   bar.finish();
+  if (c.waiting_wave && !c.cancelled) {
+    err << "negsim calibrate: shard " << shard << "/" << shards << ": wave " << c.waiting_wave
+        << " is done here; waiting for";
+    for (const auto& f : c.waiting_for) err << " " << f;
+    err << "; run this command again (any shard) when they are done\n";
+    return kTryAgain;
+  }
   if (c.cancelled) {
     err << "negsim calibrate: interrupted; the finished points are stored in " << dir.string()
         << "; run the same command to resume\n";
     return 130;
   }
 
+  if (shard != 0) {
+    if (!quiet) {
+      out << "shard " << shard << "/" << shards << ": all " << c.waves.size()
+          << " waves done; shard 0 writes the outputs in " << dir.string() << "\n";
+    }
+    return kOk;
+  }
   const std::string md = calibration_markdown(c);
   try {
     write_atomically((dir / "points.csv").string(), calibration_points_csv(c, false));

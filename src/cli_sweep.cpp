@@ -35,36 +35,6 @@
 namespace negsim::cli {
 namespace {
 
-/// "I/N" with 0 <= I < N.
-std::pair<std::uint64_t, std::uint64_t> parse_shard(const std::string& text) {
-  const auto slash = text.find('/');
-  if (slash == std::string::npos) {
-    throw UsageError("--shard: expected I/N, e.g. 0/4 (got \"" + text + "\")");
-  }
-  const std::uint64_t i = parse_count("shard", text.substr(0, slash));
-  const std::uint64_t n = parse_count("shard", text.substr(slash + 1));
-  if (n == 0 || i >= n) {
-    throw UsageError("--shard: expected 0 <= I < N (got \"" + text + "\")");
-  }
-  return {i, n};
-}
-
-/// The shard from a SLURM job array, when --shard is not given.
-std::optional<std::pair<std::uint64_t, std::uint64_t>> slurm_shard() {
-  const char* id = std::getenv("SLURM_ARRAY_TASK_ID");
-  const char* count = std::getenv("SLURM_ARRAY_TASK_COUNT");
-  if (!id || !count) return std::nullopt;
-  const char* min = std::getenv("SLURM_ARRAY_TASK_MIN");
-  const std::uint64_t first = min ? parse_count("SLURM_ARRAY_TASK_MIN", min) : 0;
-  const std::uint64_t i = parse_count("SLURM_ARRAY_TASK_ID", id);
-  const std::uint64_t n = parse_count("SLURM_ARRAY_TASK_COUNT", count);
-  if (i < first || n == 0 || i - first >= n) {
-    throw UsageError("SLURM_ARRAY_TASK_ID " + std::string(id) + " is outside the array of " +
-                     std::string(count) + " tasks");
-  }
-  return std::make_pair(i - first, n);
-}
-
 std::string store_name(std::uint64_t shard, std::uint64_t shards) {
   if (shards == 1) return "sweep.sqlite";
   return "shard-" + std::to_string(shard) + "-of-" + std::to_string(shards) + ".sqlite";

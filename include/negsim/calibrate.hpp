@@ -126,6 +126,10 @@ struct Calibration {
   /// diagonal the smallest I_i. A pair above the cut cannot both be met.
   std::vector<std::vector<double>> conflict;
   bool cancelled = false;
+  /// Sharded: a wave another shard has not finished (after the wait); run
+  /// again to go on. `waiting_for` names the shard files still incomplete.
+  int waiting_wave = 0;
+  std::vector<std::string> waiting_for;
 };
 
 struct CalibrateOptions {
@@ -135,6 +139,11 @@ struct CalibrateOptions {
   std::uint64_t seed = 1;  ///< the runs' seed
   int threads = 0;
   std::string out_dir;  ///< wave-K/sweep.sqlite stores live here
+  /// This process runs the points p of each wave with p % shards == shard,
+  /// into wave-K/shard-I-of-N.sqlite, then reads the other shards' files
+  /// (waiting up to `wait_seconds` for them) before the next wave.
+  std::uint64_t shard = 0, shards = 1;
+  double wait_seconds = 0;
   const std::atomic<bool>* cancel = nullptr;
   /// (wave, points done in the wave, points in the wave)
   std::function<void(int, std::size_t, std::size_t)> progress;

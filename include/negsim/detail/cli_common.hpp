@@ -75,6 +75,13 @@ struct Loaded {
 std::optional<Loaded> load_for_command(const po::variables_map& vm, const std::string& file,
                                        std::ostream& err);
 
+/// --shard I/N: (I, N) with 0 <= I < N. Throws UsageError.
+std::pair<std::uint64_t, std::uint64_t> parse_shard(const std::string& text);
+
+/// The shard from a SLURM job array (SLURM_ARRAY_TASK_ID of
+/// SLURM_ARRAY_TASK_COUNT), when --shard is not given.
+std::optional<std::pair<std::uint64_t, std::uint64_t>> slurm_shard();
+
 /// Set by SIGINT or SIGTERM while an InterruptGuard lives.
 extern std::atomic<bool> g_interrupted;
 extern "C" void on_interrupt(int);
