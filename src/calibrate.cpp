@@ -529,21 +529,21 @@ Calibration calibrate(const CalibrationSpec& spec, const CalibrateOptions& optio
       resumed = done.size();
       std::size_t finished = done.size();
       if (options.progress) options.progress(wave, finished, mine.size());
-      const bool complete = run_sweep(
-          so, design, mine, done,
-          [&](std::size_t p, const model::Negotiation& negotiation, const Tally& tally) {
-            PointRecord r = point_record(negotiation, p, design.points[p], tally);
-            Json summary = Json::parse(r.summary);
-            Json measures = Json::array();
-            for (const Target& t : spec.targets) {
-              const Measure m = measure(t, negotiation, tally);
-              measures.push_back({json_number(m.estimate), json_number(m.se), m.n});
-            }
-            summary["calibration"] = measures;
-            r.summary = summary.dump();
-            store.put(r);
-            if (options.progress) options.progress(wave, ++finished, mine.size());
-          });
+      const bool complete =
+          run_sweep(so, design, mine, done,
+                    [&](std::size_t p, const model::Negotiation& negotiation, const Tally& tally) {
+                      PointRecord r = point_record(negotiation, p, design.points[p], tally);
+                      Json summary = Json::parse(r.summary);
+                      Json measures = Json::array();
+                      for (const Target& t : spec.targets) {
+                        const Measure m = measure(t, negotiation, tally);
+                        measures.push_back({json_number(m.estimate), json_number(m.se), m.n});
+                      }
+                      summary["calibration"] = measures;
+                      r.summary = summary.dump();
+                      store.put(r);
+                      if (options.progress) options.progress(wave, ++finished, mine.size());
+                    });
       if (!complete) {
         out.cancelled = true;
         break;
@@ -569,8 +569,8 @@ Calibration calibrate(const CalibrationSpec& spec, const CalibrateOptions& optio
           }
           const SweepStore store(path);  // read-only
           if (store.manifest() != manifest) {
-            throw SweepError(path + ": from another calibration than " +
-                             store_path(options.shard) + " (different manifest)");
+            throw SweepError(path + ": from another calibration than " + store_path(options.shard) +
+                             " (different manifest)");
           }
           if (store.done().size() < expected) {
             missing.push_back(path);

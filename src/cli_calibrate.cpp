@@ -48,13 +48,13 @@ int command_calibrate(const std::vector<std::string>& args, std::ostream& out, s
        "the runs' random seed (default: the scenario's)")                                     //
       ("threads", po::value<std::string>()->value_name("T"), "threads (default: all cores)")  //
       ("check-runs", po::value<std::string>()->value_name("N")->default_value("10000"),
-       "runs of the calibrated variant")                       //
+       "runs of the calibrated variant")  //
       ("shard", po::value<std::string>()->value_name("I/N"),
        "run shard I of N of each wave (default: SLURM_ARRAY_TASK_ID of "
        "SLURM_ARRAY_TASK_COUNT); shard 0 writes the outputs")  //
       ("wait", po::value<std::string>()->value_name("SECONDS")->default_value("0"),
        "with --shard: how long to wait for the other shards to finish a wave")  //
-      ("report", "also draw the plots and write report.html")  //
+      ("report", "also draw the plots and write report.html")                   //
       ("quiet,q", "no progress and no tables on the terminal");
   add_set_option(desc);
   const po::variables_map vm = parse_scenario_command(args, desc);

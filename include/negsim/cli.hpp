@@ -15,7 +15,7 @@ enum ExitCode : int {
   kUsage = 2,            ///< bad command line
   kInternalError = 3,    ///< a bug in negsim: please report it
   kNoPointSurvives = 4,  ///< calibrate: no point of the priors meets every target
-  kTryAgain = 75,  ///< calibrate --shard: other shards still running (EX_TEMPFAIL)
+  kTryAgain = 75,        ///< calibrate --shard: other shards still running (EX_TEMPFAIL)
 };
 
 /// Runs `negsim ARGS...` (args excludes the program name).
