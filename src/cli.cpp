@@ -30,6 +30,9 @@ Commands:
                   find the free parameters' values whose forecasts agree with
                   stated beliefs (history matching in waves); writes the
                   region kept and a calibrated variant of the scenario
+  classic MODEL FILE
+                  a classic forecasting model (compromise) on an actor table
+                  (KTAB, BDM or decide formats) or a scenario
   merge DIR...    combine the shard files of a sweep into one
   report DIR      plots and an HTML report of a run's outputs
   validate FILE   check a scenario file and print it fully resolved
@@ -54,10 +57,16 @@ struct Command {
 };
 
 const std::vector<Command>& commands() {
-  static const std::vector<Command> kCommands{
-      {"run", command_run},     {"score", command_score},         {"sweep", command_sweep},
-      {"merge", command_merge}, {"report", command_report},       {"validate", command_validate},
-      {"trace", command_trace}, {"utilities", command_utilities}, {"calibrate", command_calibrate}};
+  static const std::vector<Command> kCommands{{"run", command_run},
+                                              {"score", command_score},
+                                              {"sweep", command_sweep},
+                                              {"merge", command_merge},
+                                              {"report", command_report},
+                                              {"validate", command_validate},
+                                              {"trace", command_trace},
+                                              {"utilities", command_utilities},
+                                              {"calibrate", command_calibrate},
+                                              {"classic", command_classic}};
   return kCommands;
 }
 

@@ -22,6 +22,7 @@ LAYERS = [
     ("scenario_yaml", ["rng", "detail/yaml_tree", "detail/yaml_check", "detail/scenario_variants",
                        "scenario_yaml"]),
     ("model", ["model_text", "model", "mechanism", "mechanisms/*"]),
+    ("classic", ["classic"]),
     ("engine", ["engine", "score"]),
     ("sweep", ["sweep", "sweep_store"]),
     ("report", ["trace", "outputs", "html_report", "report", "utilities"]),
@@ -35,7 +36,7 @@ SOURCES = {
     "scenario_read": "scenario_yaml", "scenario_write": "scenario_yaml",
     "scenario_variants": "detail/scenario_variants", "yaml_tree": "detail/yaml_tree",
     "yaml_check": "detail/yaml_check", "text": "detail/text", "cli_common": "detail/cli_common",
-    "cli_run": "cli", "cli_utilities": "cli", "cli_sweep": "cli", "cli_calibrate": "cli", "cli/main": "cli",
+    "cli_run": "cli", "cli_utilities": "cli", "cli_sweep": "cli", "cli_calibrate": "cli", "cli_classic": "cli", "cli/main": "cli",
     "python/module": "python",
 }
 

@@ -33,6 +33,7 @@ int command_sweep(const std::vector<std::string>& args, std::ostream& out, std::
 int command_merge(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int command_utilities(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int command_calibrate(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int command_classic(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 /// Parses a command's arguments; throws UsageError with Boost's message.
 po::variables_map parse(const std::vector<std::string>& args, const po::options_description& desc,

@@ -1,0 +1,62 @@
+// The classic forecasting models of policy bargaining, on an actor table
+// (docs/CLASSIC.md): each actor's capability, and per issue its position and
+// salience. This component reads the tables of the peers' own formats
+// (KTAB's CSV, the BDM/Scholz CSV, decide's #A/#P/#M/#D rows) and negsim's
+// scenarios, and computes the compromise model. It stands beside the
+// negotiation model: the same case can run through both.
+#pragma once
+
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "negsim/diagnostic.hpp"
+#include "negsim/scenario.hpp"
+
+namespace negsim::classic {
+
+struct Actor {
+  std::string name, description;
+  double capability = 0;
+  std::vector<double> position, salience;  ///< per dimension, as the file wrote them
+  /// Per dimension when the format gives power issue by issue (decide);
+  /// empty: `capability` on every dimension.
+  std::vector<double> power;
+  double capability_on(std::size_t k) const { return power.empty() ? capability : power[k]; }
+  SourceLoc at;
+};
+
+struct ActorTable {
+  std::string file, name, description;
+  std::string format;  ///< "ktab", "bdm", "decide" or "scenario"
+  std::vector<std::string> dimensions;
+  /// Per dimension, the scale's ends when the format gives them (decide's
+  /// #M rows, a scenario's issue range); NaN otherwise.
+  std::vector<double> lo, hi;
+  std::vector<Actor> actors;
+};
+
+/// KTAB's CSV: `name,desc,nActors,nDims`, a header line, then one line per
+/// actor `name,desc,capability,pos1,sal1,...`. Throws ScenarioError with
+/// every problem located (file:line:column).
+ActorTable read_ktab_csv(const std::string& text, const std::string& origin);
+/// The BDM/Scholz CSV: `Actor,Capability,Position,Salience`, one issue.
+ActorTable read_bdm_csv(const std::string& text, const std::string& origin);
+/// decide's rows: #A actor, #P issue, #M the issue's scale ends, #D actor
+/// issue position salience power (tab- or comma-separated, quoted names).
+ActorTable read_decide(const std::string& text, const std::string& origin);
+/// Any of the three, recognised by its first line; throws ScenarioError
+/// naming the file when it is none of them.
+ActorTable read_actor_table(const std::string& path);
+
+/// A scenario's agents and issues as an actor table: each agent with an
+/// ideal on the issue (the distribution's mean), its salience and
+/// capability; issues in their real units. Mediators take no position.
+ActorTable actor_table(const Scenario& scenario);
+
+/// The compromise model (Achen 2006; Thomson, Stokman, Achen & König 2006):
+/// per dimension, sum of c s x over sum of c s, over the actors with a
+/// position on it. NaN for a dimension where that sum of weights is 0.
+std::vector<double> compromise(const ActorTable& table);
+
+}  // namespace negsim::classic

@@ -1,0 +1,448 @@
+#include "negsim/classic.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "negsim/detail/overloaded.hpp"
+#include "negsim/detail/text.hpp"
+#include "negsim/detail/yaml_check.hpp"
+#include "negsim/detail/yaml_tree.hpp"
+
+namespace negsim::classic {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+/// One field of a delimited line, with the column it starts at (1-based).
+struct Field {
+  std::string text;
+  int column = 1;
+};
+
+/// Splits a line at `sep` outside quotes ('...' or "..."), trimming blanks
+/// and dropping the quotes. A trailing separator gives no empty last field.
+std::vector<Field> split(const std::string& line, const std::string& seps) {
+  std::vector<Field> out;
+  std::size_t i = 0;
+  const std::size_t n = line.size();
+  while (i <= n) {
+    Field f;
+    while (i < n && (line[i] == ' ' || line[i] == '\t') &&
+           seps.find(line[i]) == std::string::npos) {
+      ++i;
+    }
+    f.column = static_cast<int>(i) + 1;
+    if (i < n && (line[i] == '"' || line[i] == '\'')) {
+      const char q = line[i++];
+      while (i < n && line[i] != q) f.text += line[i++];
+      if (i < n) ++i;
+      while (i < n && seps.find(line[i]) == std::string::npos) ++i;
+    } else {
+      while (i < n && seps.find(line[i]) == std::string::npos) f.text += line[i++];
+      while (!f.text.empty() && (f.text.back() == ' ' || f.text.back() == '\r')) f.text.pop_back();
+    }
+    const bool at_end = i >= n;
+    if (!(at_end && f.text.empty() && !out.empty())) out.push_back(f);
+    if (at_end) break;
+    ++i;  // the separator
+  }
+  return out;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    out.push_back(line);
+  }
+  return out;
+}
+
+class Problems {
+ public:
+  explicit Problems(std::string file) : file_(std::move(file)) {}
+  void add(int line, int column, const std::string& path, const std::string& message) {
+    list_.push_back(Diagnostic{SourceLoc{file_, line, column}, path, message});
+  }
+  /// A number from a field, or an error naming it.
+  std::optional<double> number(const Field& f, int line, const std::string& path,
+                               double lo = -std::numeric_limits<double>::infinity()) {
+    char* end = nullptr;
+    const double x = std::strtod(f.text.c_str(), &end);
+    if (f.text.empty() || *end != '\0' || !std::isfinite(x)) {
+      add(line, f.column, path, "not a number (got " + detail::in_quotes(f.text) + ")");
+      return std::nullopt;
+    }
+    if (x < lo) {
+      add(line, f.column, path,
+          "out of range (got " + f.text + ", expected at least " + detail::format_number(lo) + ")");
+      return std::nullopt;
+    }
+    return x;
+  }
+  void throw_if_any() {
+    if (list_.empty()) return;
+    std::stable_sort(list_.begin(), list_.end(), [](const Diagnostic& a, const Diagnostic& b) {
+      return std::pair(a.loc.line, a.loc.column) < std::pair(b.loc.line, b.loc.column);
+    });
+    throw ScenarioError(std::move(list_));
+  }
+
+ private:
+  std::string file_;
+  std::vector<Diagnostic> list_;
+};
+
+double mean_of(const Param& p) {
+  return std::visit(detail::Overloaded{
+                        [](const Constant& c) { return c.value; },
+                        [](const Uniform& u) { return (u.min + u.max) / 2; },
+                        [](const Normal& d) {
+                          const double a = d.min ? (*d.min - d.mean) / d.sd : -INFINITY;
+                          const double b = d.max ? (*d.max - d.mean) / d.sd : INFINITY;
+                          auto pdf = [](double z) {
+                            return std::isfinite(z) ? std::exp(-z * z / 2) / std::sqrt(2 * M_PI)
+                                                    : 0.0;
+                          };
+                          auto cdf = [](double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); };
+                          const double mass = cdf(b) - cdf(a);
+                          return mass > 0 ? d.mean + d.sd * (pdf(a) - pdf(b)) / mass : d.mean;
+                        },
+                        [](const Beta& d) { return d.min + (d.max - d.min) * d.a / (d.a + d.b); },
+                        [](const Triangular& d) { return (d.min + d.mode + d.max) / 3; },
+                        [](const Choice& d) {
+                          double total = 0, weight = 0;
+                          for (std::size_t i = 0; i < d.values.size(); ++i) {
+                            const double w = d.weights.empty() ? 1.0 : d.weights[i];
+                            total += w * d.values[i];
+                            weight += w;
+                          }
+                          return weight > 0 ? total / weight : kNaN;
+                        },
+                    },
+                    p.dist);
+}
+
+}  // namespace
+
+ActorTable read_ktab_csv(const std::string& text, const std::string& origin) {
+  ActorTable t;
+  t.file = origin;
+  t.format = "ktab";
+  Problems problems(origin);
+  const auto lines = lines_of(text);
+  if (lines.size() < 2) {
+    problems.add(1, 1, "",
+                 "too short for KTAB's CSV (expected a line name,desc,nActors,nDims, a header, "
+                 "then one line per actor)");
+    problems.throw_if_any();
+  }
+  const auto first = split(lines[0], ",");
+  std::size_t n_actors = 0, n_dims = 0;
+  if (first.size() < 4) {
+    problems.add(
+        1, 1, "",
+        "expected name,desc,nActors,nDims (got " + std::to_string(first.size()) + " fields)");
+    problems.throw_if_any();
+  }
+  t.name = first[0].text;
+  t.description = first[1].text;
+  if (auto a = problems.number(first[2], 1, "nActors", 1)) n_actors = static_cast<std::size_t>(*a);
+  if (auto d = problems.number(first[3], 1, "nDims", 1)) n_dims = static_cast<std::size_t>(*d);
+  problems.throw_if_any();
+  const auto header = split(lines[1], ",");
+  const std::size_t width = 3 + 2 * n_dims;
+  if (header.size() != width) {
+    problems.add(2, 1, "header",
+                 "expected " + std::to_string(width) +
+                     " columns (Actor, Description, Power, then Pstn and Sal for each of " +
+                     std::to_string(n_dims) + " dimensions; got " + std::to_string(header.size()) +
+                     ")");
+    problems.throw_if_any();
+  }
+  for (std::size_t d = 0; d < n_dims; ++d) t.dimensions.push_back(header[3 + 2 * d].text);
+  t.lo.assign(n_dims, kNaN);
+  t.hi.assign(n_dims, kNaN);
+  std::size_t line_no = 2;
+  for (std::size_t i = 2; i < lines.size(); ++i) {
+    ++line_no;
+    if (lines[i].find_first_not_of(" ,\t") == std::string::npos) continue;
+    const auto f = split(lines[i], ",");
+    const int ln = static_cast<int>(line_no);
+    if (f.size() != width) {
+      problems.add(
+          ln, 1, "actors",
+          "expected " + std::to_string(width) + " fields (got " + std::to_string(f.size()) + ")");
+      continue;
+    }
+    Actor a;
+    a.name = f[0].text;
+    a.description = f[1].text;
+    a.at = SourceLoc{origin, ln, 1};
+    const std::string path = "actors." + a.name;
+    if (auto c = problems.number(f[2], ln, path + ".capability", 0)) a.capability = *c;
+    for (std::size_t d = 0; d < n_dims; ++d) {
+      const auto p = problems.number(f[3 + 2 * d], ln, path + "." + t.dimensions[d] + ".position");
+      const auto s =
+          problems.number(f[4 + 2 * d], ln, path + "." + t.dimensions[d] + ".salience", 0);
+      a.position.push_back(p.value_or(kNaN));
+      a.salience.push_back(s.value_or(kNaN));
+    }
+    t.actors.push_back(std::move(a));
+  }
+  if (t.actors.size() != n_actors) {
+    problems.add(1, first[2].column, "nActors",
+                 "the file says " + std::to_string(n_actors) + " actors but lists " +
+                     std::to_string(t.actors.size()));
+  }
+  problems.throw_if_any();
+  return t;
+}
+
+ActorTable read_bdm_csv(const std::string& text, const std::string& origin) {
+  ActorTable t;
+  t.file = origin;
+  t.format = "bdm";
+  t.dimensions = {"position"};
+  t.lo = {kNaN};
+  t.hi = {kNaN};
+  Problems problems(origin);
+  const auto lines = lines_of(text);
+  const auto header = lines.empty() ? std::vector<Field>{} : split(lines[0], ",");
+  const std::vector<std::string> want{"Actor", "Capability", "Position", "Salience"};
+  bool ok = header.size() == want.size();
+  for (std::size_t i = 0; ok && i < want.size(); ++i) ok = header[i].text == want[i];
+  if (!ok) {
+    problems.add(1, 1, "header", "expected Actor,Capability,Position,Salience");
+    problems.throw_if_any();
+  }
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    if (lines[i].find_first_not_of(" ,\t") == std::string::npos) continue;
+    const int ln = static_cast<int>(i) + 1;
+    const auto f = split(lines[i], ",");
+    if (f.size() != 4) {
+      problems.add(ln, 1, "actors", "expected 4 fields (got " + std::to_string(f.size()) + ")");
+      continue;
+    }
+    Actor a;
+    a.name = f[0].text;
+    a.at = SourceLoc{origin, ln, 1};
+    const std::string path = "actors." + a.name;
+    a.capability = problems.number(f[1], ln, path + ".capability", 0).value_or(kNaN);
+    a.position = {problems.number(f[2], ln, path + ".position").value_or(kNaN)};
+    a.salience = {problems.number(f[3], ln, path + ".salience", 0).value_or(kNaN)};
+    t.actors.push_back(std::move(a));
+  }
+  if (t.actors.empty()) problems.add(1, 1, "actors", "no actors (expected one line per actor)");
+  problems.throw_if_any();
+  return t;
+}
+
+ActorTable read_decide(const std::string& text, const std::string& origin) {
+  ActorTable t;
+  t.file = origin;
+  t.format = "decide";
+  Problems problems(origin);
+  std::map<std::string, std::size_t> actor_index, issue_index;
+  std::vector<std::vector<double>> scale;  // per issue, the #M values
+  struct Row {
+    std::string actor, issue;
+    double position, salience, power;
+    int line;
+    int column, position_column;
+  };
+  std::vector<Row> rows;
+  const auto lines = lines_of(text);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const int ln = static_cast<int>(i) + 1;
+    if (lines[i].find_first_not_of(" \t;,") == std::string::npos) continue;
+    const std::string seps = lines[i].find('\t') != std::string::npos ? "\t" : ";,";
+    const auto f = split(lines[i], seps);
+    const std::string kind = f.empty() ? "" : f[0].text;
+    if (kind == "#/") continue;  // a comment
+    if (kind == "#O") {          // the model's title
+      if (f.size() > 1) t.name = f[1].text;
+      continue;
+    }
+    if (kind == "#A") {
+      if (f.size() < 2) {
+        problems.add(ln, 1, "#A", "expected #A NAME [FULL NAME] [COMMENT]");
+        continue;
+      }
+      if (!actor_index.emplace(f[1].text, t.actors.size()).second) {
+        problems.add(ln, f[1].column, "#A",
+                     "actor declared twice (got " + detail::in_quotes(f[1].text) + ")");
+        continue;
+      }
+      Actor a;
+      a.name = f[1].text;
+      a.description = f.size() > 2 ? f[2].text : "";
+      a.at = SourceLoc{origin, ln, 1};
+      t.actors.push_back(std::move(a));
+    } else if (kind == "#P") {
+      if (f.size() < 2) {
+        problems.add(ln, 1, "#P", "expected #P ISSUE [NAME] [DESCRIPTION]");
+        continue;
+      }
+      if (!issue_index.emplace(f[1].text, t.dimensions.size()).second) {
+        problems.add(ln, f[1].column, "#P",
+                     "issue declared twice (got " + detail::in_quotes(f[1].text) + ")");
+        continue;
+      }
+      t.dimensions.push_back(f[1].text);
+      scale.emplace_back();
+    } else if (kind == "#M") {
+      if (f.size() < 3) {
+        problems.add(ln, 1, "#M", "expected #M ISSUE VALUE");
+        continue;
+      }
+      const auto it = issue_index.find(f[1].text);
+      if (it == issue_index.end()) {
+        problems.add(
+            ln, f[1].column, "#M",
+            "unknown issue (got " + detail::in_quotes(f[1].text) + "; declare it with #P first)");
+        continue;
+      }
+      if (auto x = problems.number(f[2], ln, "#M." + f[1].text)) scale[it->second].push_back(*x);
+    } else if (kind == "#D") {
+      if (f.size() < 6) {
+        problems.add(ln, 1, "#D",
+                     "expected #D ACTOR ISSUE POSITION SALIENCE POWER (got " +
+                         std::to_string(f.size()) + " fields)");
+        continue;
+      }
+      Row r{f[1].text, f[2].text, 0, 0, 0, ln, f[1].column, f[3].column};
+      const std::string path = "#D." + r.actor + "." + r.issue;
+      const auto p = problems.number(f[3], ln, path + ".position");
+      const auto s = problems.number(f[4], ln, path + ".salience", 0);
+      const auto w = problems.number(f[5], ln, path + ".power", 0);
+      if (!p || !s || !w) continue;
+      r.position = *p;
+      r.salience = *s;
+      r.power = *w;
+      rows.push_back(r);
+    } else {
+      problems.add(
+          ln, f.empty() ? 1 : f[0].column, "",
+          "unknown row (got " + detail::in_quotes(kind) + ", expected #A, #P, #M, #D, #O or #/)");
+    }
+  }
+  const std::size_t n = t.dimensions.size();
+  for (Actor& a : t.actors) {
+    a.position.assign(n, kNaN);
+    a.salience.assign(n, 0);
+    a.power.assign(n, 0);
+  }
+  // Each issue's scale: its lowest and highest #M values (decide: 0 to 100
+  // when there are none).
+  for (std::size_t k = 0; k < n; ++k) {
+    if (scale[k].empty()) {
+      t.lo.push_back(0);
+      t.hi.push_back(100);
+    } else {
+      t.lo.push_back(*std::min_element(scale[k].begin(), scale[k].end()));
+      t.hi.push_back(*std::max_element(scale[k].begin(), scale[k].end()));
+    }
+  }
+  std::vector<std::vector<bool>> seen(t.actors.size(), std::vector<bool>(n, false));
+  for (const Row& r : rows) {
+    const auto a = actor_index.find(r.actor);
+    const auto k = issue_index.find(r.issue);
+    if (a == actor_index.end()) {
+      problems.add(
+          r.line, r.column, "#D",
+          "unknown actor (got " + detail::in_quotes(r.actor) + "; declare it with #A first)");
+      continue;
+    }
+    if (k == issue_index.end()) {
+      problems.add(
+          r.line, r.column, "#D",
+          "unknown issue (got " + detail::in_quotes(r.issue) + "; declare it with #P first)");
+      continue;
+    }
+    Actor& actor = t.actors[a->second];
+    if (seen[a->second][k->second]) {
+      problems.add(r.line, r.column, "#D", "a second position of " + r.actor + " on " + r.issue);
+      continue;
+    }
+    seen[a->second][k->second] = true;
+    if (r.position < t.lo[k->second] || r.position > t.hi[k->second]) {
+      problems.add(r.line, r.position_column, "#D." + r.actor + "." + r.issue + ".position",
+                   "outside the issue's scale (got " + detail::format_number(r.position) +
+                       ", expected " + detail::format_number(t.lo[k->second]) + " to " +
+                       detail::format_number(t.hi[k->second]) + ")");
+    }
+    actor.position[k->second] = r.position;
+    actor.salience[k->second] = r.salience;
+    // decide gives power issue by issue.
+    actor.power[k->second] = r.power;
+    if (actor.capability == 0) actor.capability = r.power;
+  }
+  if (t.actors.empty()) problems.add(1, 1, "#A", "no actors (expected #A rows)");
+  if (n == 0) problems.add(1, 1, "#P", "no issues (expected #P rows)");
+  problems.throw_if_any();
+  return t;
+}
+
+ActorTable read_actor_table(const std::string& path) {
+  const std::string text = detail::read_text_file(path);
+  const auto lines = lines_of(text);
+  const std::string first = lines.empty() ? "" : lines[0];
+  if (first.rfind("'#", 0) == 0 || first.rfind("#", 0) == 0 || first.rfind("\"#", 0) == 0) {
+    return read_decide(text, path);
+  }
+  if (first.rfind("Actor,Capability,Position,Salience", 0) == 0) return read_bdm_csv(text, path);
+  if (split(first, ",").size() >= 4) return read_ktab_csv(text, path);
+  throw ScenarioError({Diagnostic{SourceLoc{path, 1, 1}, "",
+                                  "not an actor table (expected KTAB's CSV, the BDM CSV "
+                                  "Actor,Capability,Position,Salience, or decide's #A/#P/#M/#D "
+                                  "rows)"}});
+}
+
+ActorTable actor_table(const Scenario& s) {
+  ActorTable t;
+  t.file = "";
+  t.name = s.name;
+  t.format = "scenario";
+  for (const Issue& i : s.issues) {
+    t.dimensions.push_back(i.name);
+    t.lo.push_back(i.min);
+    t.hi.push_back(i.max);
+  }
+  for (const Agent& a : s.agents) {
+    if (a.role == Role::mediator) continue;
+    Actor actor;
+    actor.name = a.name;
+    actor.description = to_string(a.role);
+    actor.capability = mean_of(a.capability);
+    for (std::size_t k = 0; k < s.issues.size(); ++k) {
+      const bool has = k < a.ideal.size() && a.ideal[k];
+      actor.position.push_back(has ? mean_of(*a.ideal[k]) : kNaN);
+      actor.salience.push_back(has && k < a.salience.size() ? mean_of(a.salience[k]) : 0);
+    }
+    t.actors.push_back(std::move(actor));
+  }
+  return t;
+}
+
+std::vector<double> compromise(const ActorTable& t) {
+  std::vector<double> out;
+  for (std::size_t k = 0; k < t.dimensions.size(); ++k) {
+    double num = 0, den = 0;
+    for (const Actor& a : t.actors) {
+      if (std::isnan(a.position[k])) continue;
+      const double w = a.capability_on(k) * a.salience[k];
+      num += w * a.position[k];
+      den += w;
+    }
+    out.push_back(den > 0 ? num / den : kNaN);
+  }
+  return out;
+}
+
+}  // namespace negsim::classic

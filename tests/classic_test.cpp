@@ -1,0 +1,203 @@
+// The classic models' actor tables and the compromise model
+// (docs/CLASSIC.md): the peers' formats read with located errors, and the
+// compromise forecast against decide's reported values on its own inputs.
+// The peers' data lives outside the repository (shared/peers/): the tests
+// that need it say plainly when it is absent.
+#include "negsim/classic.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+
+#include "negsim/cli.hpp"
+#include "negsim/scenario_yaml.hpp"
+#include "test_util.hpp"
+
+namespace negsim::classic {
+namespace {
+
+namespace fs = std::filesystem;
+
+/// shared/peers/: $NEGSIM_PEERS_DIR, else beside the repository.
+std::string peers_dir() {
+  if (const char* env = std::getenv("NEGSIM_PEERS_DIR")) return env;
+  for (const fs::path& p :
+       {fs::path(test::kSourceDir) / ".." / "shared" / "peers", fs::path("/work/shared/peers")}) {
+    if (fs::is_directory(p)) return p.string();
+  }
+  return "";
+}
+
+#define REQUIRE_PEERS(dir)                                                         \
+  const std::string dir = peers_dir();                                             \
+  if (dir.empty())                                                                 \
+  GTEST_SKIP() << "the peers' data (shared/peers/, PROVENANCE.md) is absent: set " \
+                  "NEGSIM_PEERS_DIR to run the reproduction tests"
+
+// decide (foarsitter/decide-exchange-model @ 51dee66), run once by hand on
+// its own inputs: the starting compromise it reports for each issue (row
+// rn-0, column "avg MDS" of its issue summaries), in the issues' units.
+const std::map<std::string, std::map<std::string, double>> kDecide{
+    {"cop21.csv",
+     {
+         {"differentiation", 49.25540432345877},
+         {"mrv", 57.21127406049496},
+         {"legal", 57.96875},
+         {"adapt_legal", 59.51145038167939},
+         {"adapt_inst", 59.64035964035964},
+         {"finance_vol", 47.644084934277046},
+         {"finance_who", 38.097125867195246},
+         {"adapt_finance", 55.12172714745062},
+         {"ld", 40.10584250635055},
+         {"progress", 45.59617058311575},
+         {"amb2050", 67.87751677852349},
+         {"amb2100", 85.70858283433134},
+         {"eaa", 57.100515463917525},
+     }},
+    {"copenhagen.csv",
+     {
+         {"Newtreaty", 61.57627118644068},
+         {"DevlopC2020", 58.144654088050316},
+         {"Domestred", 30.707395498392284},
+         {"MRVdecrease", 52.235915492957744},
+         {"Commitments", 51.949891067538125},
+         {"Control", 57.62144821264894},
+         {"Extra", 64.62068965517241},
+     }},
+    {"sample_data.txt",
+     {
+         {"tolheffing-binnenstad", 49.353233830845774},
+         {"tol-hoogte", 2.2709923664122136},
+         {"wanneer-tol", 50.578947368421055},
+         {"woonwerkverkeer", 52.48554913294798},
+         {"extra-investering", 49.48830409356725},
+         {"kleine-of-grote-ring", 56.600831600831604},
+     }},
+};
+
+TEST(Compromise, MatchesDecideOnItsThreeInputs) {
+  REQUIRE_PEERS(peers);
+  for (const auto& [file, issues] : kDecide) {
+    const ActorTable t = read_actor_table(peers + "/exchange-decide-data/" + file);
+    EXPECT_EQ(t.format, "decide");
+    ASSERT_EQ(t.dimensions.size(), issues.size()) << file;
+    const std::vector<double> forecast = compromise(t);
+    for (std::size_t k = 0; k < t.dimensions.size(); ++k) {
+      const double want = issues.at(t.dimensions[k]);
+      // decide computes in 28-digit decimals; doubles agree to rounding.
+      EXPECT_NEAR(forecast[k], want, 1e-12 * std::abs(want)) << file << " " << t.dimensions[k];
+    }
+  }
+}
+
+TEST(Compromise, IsTheCapabilityAndSalienceWeightedMean) {
+  ActorTable t;
+  t.dimensions = {"x", "y"};
+  t.actors = {{"a", "", 2, {10, 0}, {0.5, 1}, {}, {}},
+              {"b", "", 1, {40, NAN}, {1, 0}, {}, {}},
+              {"c", "", 0, {99, 50}, {1, 1}, {}, {}}};
+  const auto f = compromise(t);
+  EXPECT_DOUBLE_EQ(f[0], (2 * 0.5 * 10 + 1 * 1 * 40) / (2 * 0.5 + 1 * 1));  // c has no weight
+  EXPECT_DOUBLE_EQ(f[1], 0);  // b has no position on y; c has no capability
+  t.actors[0].salience[1] = 0;
+  EXPECT_TRUE(std::isnan(compromise(t)[1]));  // no weight at all: no forecast
+}
+
+TEST(ActorTables, DecideErrorsAreLocatedAtTheirTrueLines) {
+  REQUIRE_PEERS(peers);
+  const std::string file = peers + "/exchange-decide-data/copenhagen_with_errors.csv";
+  const auto problems = test::problems_of([&] { read_actor_table(file); });
+  EXPECT_EQ(problems, (std::vector<std::string>{
+                          "#D.Russia.Control.position: outside the issue's scale (got 160, "
+                          "expected 0 to 100)",
+                          "#D.China India.Control.power: out of range (got -0.247, expected at "
+                          "least 0)"}));
+  try {
+    read_actor_table(file);
+  } catch (const ScenarioError& e) {
+    EXPECT_EQ(e.diagnostics()[0].loc.line, 86);
+    EXPECT_EQ(e.diagnostics()[1].loc.line, 87);
+  }
+}
+
+TEST(ActorTables, KtabAndBdmCsvAreRead) {
+  REQUIRE_PEERS(peers);
+  const ActorTable k = read_actor_table(peers + "/ktab-smp-data/dummyData_3Dim.csv");
+  EXPECT_EQ(k.format, "ktab");
+  EXPECT_EQ(k.name, "DummyData_3Dim");
+  ASSERT_EQ(k.actors.size(), 7u);
+  EXPECT_EQ(k.dimensions, (std::vector<std::string>{"Pstn1", "Pstn2", "Pstn3"}));
+  EXPECT_EQ(k.actors[0].name, "SActor-00");
+  EXPECT_DOUBLE_EQ(k.actors[0].capability, 102.543);
+  EXPECT_DOUBLE_EQ(k.actors[0].position[1], 6.37);
+  EXPECT_DOUBLE_EQ(k.actors[0].salience[2], 28.15);
+  const ActorTable b = read_actor_table(peers + "/bdm-scholz-data/jmckib/ExampleActors.csv");
+  EXPECT_EQ(b.format, "bdm");
+  EXPECT_EQ(b.actors[0].name, "Netherlands");
+  EXPECT_DOUBLE_EQ(b.actors[0].capability, 0.08);
+  EXPECT_DOUBLE_EQ(b.actors[1].position[0], 7);
+  EXPECT_DOUBLE_EQ(b.actors[1].salience[0], 0.4);
+}
+
+TEST(ActorTables, MalformedTablesGetLocatedMessages) {
+  const auto ktab = test::problems_of([] {
+    read_ktab_csv("t,d,2,1\nActor,Description,Power,Pstn1,Sal1\na,x,1,50,abc\nb,y,-1,20,30\n",
+                  "k.csv");
+  });
+  EXPECT_EQ(ktab, (std::vector<std::string>{
+                      "actors.a.Pstn1.salience: not a number (got \"abc\")",
+                      "actors.b.capability: out of range (got -1, expected at least 0)"}));
+  const auto count = test::problems_of(
+      [] { read_ktab_csv("t,d,3,1\nActor,Description,Power,Pstn1,Sal1\na,x,1,50,10\n", "k.csv"); });
+  EXPECT_EQ(count, (std::vector<std::string>{"nActors: the file says 3 actors but lists 1"}));
+  const auto bdm = test::problems_of(
+      [] { read_bdm_csv("Actor,Capability,Position,Salience\nA,0.5,4\n", "b.csv"); });
+  EXPECT_EQ(bdm, (std::vector<std::string>{"actors: no actors (expected one line per actor)",
+                                           "actors: expected 4 fields (got 3)"}));
+  const auto decide = test::problems_of(
+      [] { read_decide("#A\tx\tx\n#P\ti\ti\n#D\ty\ti\t50\t1\t1\n#Q\tz\n", "d.csv"); });
+  EXPECT_EQ(decide, (std::vector<std::string>{
+                        "#D: unknown actor (got \"y\"; declare it with #A first)",
+                        ": unknown row (got \"#Q\", expected #A, #P, #M, #D, #O or #/)"}));
+}
+
+TEST(ActorTables, AScenarioIsAnActorTable) {
+  const char* two = R"(negsim: 1
+name: two
+issues:
+  relief: {unit: "% lifted", range: [0, 100]}
+agents:
+  a: {role: principal, ideal: {relief: 0}, salience: {relief: 1}}
+  b: {role: principal, ideal: {relief: 100}, salience: {relief: 1}}
+  m: {role: mediator, skill: 0.5}
+)";
+  const ActorTable t = actor_table(load_scenario_text(two, "two.yaml"));
+  EXPECT_EQ(t.format, "scenario");
+  ASSERT_EQ(t.actors.size(), 2u);  // a mediator takes no position
+  EXPECT_DOUBLE_EQ(t.lo[0], 0);
+  EXPECT_DOUBLE_EQ(t.hi[0], 100);
+  // Equal capability and salience: the compromise is halfway.
+  EXPECT_DOUBLE_EQ(compromise(t)[0], 50);
+  // A distribution counts at its mean: a uniform ideal on [20, 60] is 40.
+  LoadOptions o;
+  o.overrides = {parse_override("agents.a.ideal.relief={uniform: [20, 60]}"),
+                 parse_override("agents.b.capability=3")};
+  EXPECT_DOUBLE_EQ(compromise(actor_table(load_scenario_text(two, "two.yaml", o)))[0],
+                   (40.0 + 3 * 100) / 4);
+}
+
+TEST(ClassicCli, RunsTheCompromiseModelOnAnyTable) {
+  const std::string file = test::kDefaultScenario;
+  const auto r = test::run_cli({"classic", "compromise", file, "--format", "csv"});
+  ASSERT_EQ(r.code, cli::kOk) << r.err;
+  EXPECT_EQ(r.out.rfind("dimension,forecast\nenrichment,", 0), 0u) << r.out;
+  const auto bad = test::run_cli({"classic", "astrology", file});
+  EXPECT_EQ(bad.code, cli::kUsage);
+  EXPECT_NE(bad.err.find("unknown model \"astrology\""), std::string::npos) << bad.err;
+}
+
+}  // namespace
+}  // namespace negsim::classic
