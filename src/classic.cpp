@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 
 #include "negsim/detail/overloaded.hpp"
 #include "negsim/detail/text.hpp"
@@ -441,6 +442,186 @@ std::vector<double> compromise(const ActorTable& t) {
       den += w;
     }
     out.push_back(den > 0 ? num / den : kNaN);
+  }
+  return out;
+}
+
+}  // namespace negsim::classic
+
+namespace negsim::classic {
+namespace {
+
+/// The state the BDM quantities are computed on: positions, capability x
+/// salience weights, saliences, risk exponents and the fixed range R.
+struct BdmState {
+  std::vector<double> x, cs, s, r;
+  double range = 1;
+
+  /// Actor k's vote between positions a and b (positive when k prefers a),
+  /// with exponent rho: c_k s_k ((|x_k - b| / R)^rho - (|x_k - a| / R)^rho).
+  double compare(std::size_t k, double a, double b, double rho) const {
+    const double dk = std::pow(std::abs(x[k] - b) / range, rho);
+    const double dj = std::pow(std::abs(x[k] - a) / range, rho);
+    return cs[k] * (dk - dj);
+  }
+  /// Sum over voters k and ordered pairs (a, b) of |compare_k(x_a, x_b)|.
+  double all_votes() const {
+    double total = 0;
+    for (std::size_t k = 0; k < x.size(); ++k) {
+      for (std::size_t a = 0; a < x.size(); ++a) {
+        for (std::size_t b = 0; b < x.size(); ++b) total += std::abs(compare(k, x[a], x[b], r[k]));
+      }
+    }
+    return total;
+  }
+  /// P(x_i, x_j): the share of all votes for x_i over x_j.
+  double probability(std::size_t i, std::size_t j, double votes) const {
+    if (x[i] == x[j]) return 0.0;
+    double num = 0;
+    for (std::size_t k = 0; k < x.size(); ++k) num += std::max(0.0, compare(k, x[i], x[j], r[k]));
+    return num / votes;
+  }
+  /// EU of i challenging j, seen by p (with p's exponent for the utilities).
+  double eu(std::size_t p, std::size_t i, std::size_t j, double votes) const {
+    const double prob = probability(i, j, votes);
+    const double d = std::abs(x[i] - x[j]);
+    const double us = 2 - 4 * std::pow(0.5 - 0.5 * d / range, r[p]);
+    const double uf = 2 - 4 * std::pow(0.5 + 0.5 * d / range, r[p]);
+    const double usq = 2 - 4 * std::pow(0.5, r[p]);
+    const double resist = s[j] * (prob * us + (1 - prob) * uf);
+    const double not_resist = (1 - s[j]) * us;
+    const double q = 1.0;
+    return (resist + not_resist) - q * usq;
+  }
+};
+
+}  // namespace
+
+double bdm_mean(const std::vector<double>& x, const std::vector<double>& weight) {
+  double num = 0, den = 0;
+  for (std::size_t k = 0; k < x.size(); ++k) num += weight[k] * x[k];
+  for (double w : weight) den += w;
+  return num / den;
+}
+
+double bdm_median(const std::vector<double>& x, const std::vector<double>& weight) {
+  double best = x.front(), best_cost = INFINITY;
+  std::vector<double> seen;
+  for (double p : x) {
+    if (std::find(seen.begin(), seen.end(), p) != seen.end()) continue;
+    seen.push_back(p);
+    double cost = 0;
+    for (std::size_t k = 0; k < x.size(); ++k) cost += weight[k] * std::abs(x[k] - p);
+    if (cost < best_cost) {
+      best = p;
+      best_cost = cost;
+    }
+  }
+  return best;
+}
+
+BdmResult bdm(const ActorTable& table, int rounds, std::size_t dimension) {
+  BdmState st;
+  for (const Actor& a : table.actors) {
+    if (std::isnan(a.position[dimension])) continue;
+    st.x.push_back(a.position[dimension]);
+    st.s.push_back(a.salience[dimension]);
+    st.cs.push_back(a.capability_on(dimension) * a.salience[dimension]);
+  }
+  const std::size_t n = st.x.size();
+  st.r.assign(n, 1.0);
+  BdmResult out;
+  out.dimension = dimension;
+  if (n < 2) throw std::invalid_argument("the expected-utility model needs two actors or more");
+  const auto [lo, hi] = std::minmax_element(st.x.begin(), st.x.end());
+  st.range = *hi - *lo;
+  out.range = st.range;
+  if (!(st.range > 0)) {
+    throw std::invalid_argument("every actor holds the same position (the range is 0)");
+  }
+  out.initial_median = bdm_median(st.x, st.cs);
+  out.initial_mean = bdm_mean(st.x, st.cs);
+  for (int t = 1; t <= rounds; ++t) {
+    BdmRound round;
+    round.round = t;
+    round.actors.resize(n);
+    // Risk exponents: from the danger each actor faces, all r = 1.
+    std::fill(st.r.begin(), st.r.end(), 1.0);
+    const double votes1 = st.all_votes();
+    std::vector<double> danger(n, 0.0);
+    for (std::size_t k = 0; k < n; ++k) {
+      for (std::size_t j = 0; j < n; ++j) {
+        if (j != k) danger[k] += st.eu(k, j, k, votes1);
+      }
+    }
+    const double dmax = *std::max_element(danger.begin(), danger.end());
+    const double dmin = *std::min_element(danger.begin(), danger.end());
+    if (!(dmax > dmin)) {
+      throw std::invalid_argument("round " + std::to_string(t) +
+                                  ": every actor faces the same danger (the risk exponents "
+                                  "are undefined)");
+    }
+    std::vector<double> r(n);
+    for (std::size_t k = 0; k < n; ++k) {
+      const double ra = ((2 * danger[k] - dmax) - dmin) / (dmax - dmin);
+      r[k] = (1 - ra / 3.0) / (1 + ra / 3.0);
+      round.actors[k].danger = danger[k];
+      round.actors[k].risk_acceptance = ra;
+      round.actors[k].risk = r[k];
+      round.actors[k].position_before = st.x[k];
+    }
+    st.r = r;
+    // Offers, as each receiver sees them, with the new exponents.
+    const double votes = st.all_votes();
+    std::vector<double> next = st.x;
+    for (std::size_t i = 0; i < n; ++i) {
+      BdmActorRound& me = round.actors[i];
+      for (std::size_t j = 0; j < n; ++j) {
+        if (st.x[i] == st.x[j]) continue;
+        const double eu_ij = st.eu(i, i, j, votes);
+        const double eu_ji = st.eu(i, j, i, votes);
+        if (eu_ji > eu_ij && eu_ij > 0) {
+          me.offers.push_back({j, BdmOffer::Type::confrontation, st.x[j], eu_ij, eu_ji});
+        } else if (eu_ji > 0 && 0 > eu_ij && eu_ji > std::abs(eu_ij)) {
+          const double pos = st.x[i] + (st.x[j] - st.x[i]) * std::abs(eu_ij / eu_ji);
+          me.offers.push_back({j, BdmOffer::Type::compromise, pos, eu_ij, eu_ji});
+        }
+        // (jmckib's capitulation branch compares eu_ji < |eu_ji| and never
+        // fires: docs/classic/bdm.md §5. It is not reproduced as a branch.)
+      }
+      // A confrontation beats every compromise; among confrontations the
+      // nearest, among compromises the lowest weighted position K; the first
+      // in proposer order on a tie.
+      const BdmOffer* pick = nullptr;
+      double key = INFINITY;
+      for (const BdmOffer& o : me.offers) {
+        if (o.type != BdmOffer::Type::confrontation) continue;
+        const double k = std::abs(st.x[i] - o.position);
+        if (k < key) {
+          key = k;
+          pick = &o;
+        }
+      }
+      if (!pick) {
+        for (const BdmOffer& o : me.offers) {
+          const double a = std::abs(o.eu_ij), b = std::abs(o.eu_ji);
+          const double k = (a * st.x[i] + b * st.x[o.from]) / (a + b);
+          if (k < key) {
+            key = k;
+            pick = &o;
+          }
+        }
+      }
+      if (pick) {
+        me.accepted = *pick;
+        next[i] = pick->position;
+      }
+    }
+    st.x = next;  // simultaneous moves
+    for (std::size_t k = 0; k < n; ++k) round.actors[k].position_after = st.x[k];
+    round.median = bdm_median(st.x, st.cs);
+    round.mean = bdm_mean(st.x, st.cs);
+    out.rounds.push_back(std::move(round));
   }
   return out;
 }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -58,5 +59,48 @@ ActorTable actor_table(const Scenario& scenario);
 /// per dimension, sum of c s x over sum of c s, over the actors with a
 /// position on it. NaN for a dimension where that sum of weights is 0.
 std::vector<double> compromise(const ActorTable& table);
+
+/// Bueno de Mesquita's expected-utility model as Scholz, Calbert & Smith
+/// (2011) reproduced it, computed as jmckib's program computes it
+/// (docs/CLASSIC.md, docs/classic/bdm.md), on one dimension of the table.
+struct BdmOffer {
+  enum class Type { confrontation, compromise };
+  std::size_t from = 0;  ///< the proposer's row
+  Type type = Type::confrontation;
+  double position = 0;
+  double eu_ij = 0, eu_ji = 0;  ///< as the receiver sees them
+};
+
+struct BdmActorRound {
+  double position_before = 0, position_after = 0;
+  double risk = 1;  ///< the risk exponent r of the round
+  double danger = 0, risk_acceptance = 0;
+  std::vector<BdmOffer> offers;  ///< received, in proposer order
+  std::optional<BdmOffer> accepted;
+};
+
+struct BdmRound {
+  int round = 0;
+  std::vector<BdmActorRound> actors;
+  double median = 0, mean = 0;  ///< after the round's moves
+};
+
+struct BdmResult {
+  std::size_t dimension = 0;
+  double range = 0;  ///< fixed from the initial positions
+  double initial_median = 0, initial_mean = 0;
+  std::vector<BdmRound> rounds;
+};
+
+/// Runs `rounds` rounds (jmckib's program has no stopping rule). Throws
+/// std::invalid_argument when the positions are all equal or the danger
+/// levels do not differ (the program divides by zero there).
+BdmResult bdm(const ActorTable& table, int rounds, std::size_t dimension = 0);
+
+/// The weighted median and mean forecasts of one dimension, as the BDM
+/// program computes them: the held position with the smallest sum of
+/// c s |x - p| (the first in row order on a tie), and sum c s x / sum c s.
+double bdm_median(const std::vector<double>& x, const std::vector<double>& weight);
+double bdm_mean(const std::vector<double>& x, const std::vector<double>& weight);
 
 }  // namespace negsim::classic
