@@ -1,6 +1,8 @@
 // `negsim classic`: the classic forecasting models on an actor table
 // (docs/CLASSIC.md).
+#include <algorithm>
 #include <boost/program_options.hpp>
+#include <charconv>
 #include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -14,9 +16,44 @@
 namespace negsim::cli {
 namespace {
 
-const std::vector<std::string> kModels{"compromise"};
+const std::vector<std::string> kModels{"compromise", "bdm"};
 
 std::string number(double x) { return std::isnan(x) ? "-" : detail::format_number(x); }
+
+/// A double as Python's repr writes it (shortest round trip, "7.0" for an
+/// integer), so that negsim's output diffs cleanly against the peers'.
+std::string py(double x) {
+  char buf[64];
+  const double a = std::abs(x);
+  const bool fixed = a == 0 || (a >= 1e-4 && a < 1e16);
+  const auto r = std::to_chars(buf, buf + sizeof buf, x,
+                               fixed ? std::chars_format::fixed : std::chars_format::scientific);
+  std::string s(buf, r.ptr);
+  if (fixed && s.find('.') == std::string::npos) s += ".0";
+  return s;
+}
+
+/// jmckib's layout (bdm_scholz_model.py:310-322): the forecast, then per
+/// round each accepted offer and the forecast after it.
+void write_bdm_text(std::ostream& out, const classic::ActorTable& t, const classic::BdmResult& r) {
+  out << "Median position: " << py(r.initial_median) << "\nMean position: " << py(r.initial_mean)
+      << "\n";
+  for (const auto& round : r.rounds) {
+    out << "\nROUND " << round.round << "\n";
+    for (std::size_t i = 0; i < round.actors.size(); ++i) {
+      const auto& a = round.actors[i];
+      if (!a.accepted) continue;
+      const auto& o = *a.accepted;
+      out << t.actors[i].name
+          << (o.type == classic::BdmOffer::Type::confrontation ? " loses confrontation to "
+                                                               : " compromises with ")
+          << t.actors[o.from].name << "\n\t" << py(o.eu_ij) << " vs " << py(o.eu_ji)
+          << "\n\tnew_pos = " << py(o.position) << "\n";
+    }
+    out << "\nMedian position: " << py(round.median) << "\nMean position: " << py(round.mean)
+        << "\n";
+  }
+}
 
 }  // namespace
 
@@ -27,11 +64,18 @@ int command_classic(const std::vector<std::string>& args, std::ostream& out, std
       "(Actor,Capability,Position,Salience), decide's #A/#P/#M/#D rows, or a negsim\n"
       "scenario (its agents and issues, each number at its distribution's mean).\n"
       "Models: compromise (per issue, the capability- and salience-weighted mean of\n"
-      "the positions; Achen 2006). docs/CLASSIC.md has the equations.\n\nOptions");
+      "the positions; Achen 2006); bdm (Bueno de Mesquita's expected-utility model as\n"
+      "Scholz, Calbert & Smith 2011 reproduced it, on one dimension, for --rounds\n"
+      "rounds; its text output follows jmckib's program line for line).\n"
+      "docs/CLASSIC.md has the equations.\n\nOptions");
   std::string format;
   desc.add_options()("help,h", "show this help")(
       "model", po::value<std::string>()->value_name("MODEL"), "the model: compromise")(
       "file", po::value<std::string>()->value_name("FILE"), "the actor table or scenario");
+  desc.add_options()("rounds,r", po::value<std::string>()->value_name("N")->default_value("10"),
+                     "bdm: rounds to run (the model has no stopping rule)")(
+      "dimension", po::value<std::string>()->value_name("D"),
+      "bdm: the dimension (issue) to run on (default: the first)");
   add_format_option(desc, format, {"text", "json", "csv"}, "text, json or csv");
   add_set_option(desc);
   po::positional_options_description positional;
@@ -65,6 +109,77 @@ int command_classic(const std::vector<std::string>& args, std::ostream& out, std
       print_problems(err, e, file);
       return kInvalidInput;
     }
+  }
+  if (model == "bdm") {
+    const std::uint64_t rounds = parse_count("rounds", vm["rounds"].as<std::string>());
+    if (rounds > 100000)
+      throw UsageError("--rounds: at most 100000 (got " + std::to_string(rounds) + ")");
+    std::size_t dim = 0;
+    if (vm.count("dimension")) {
+      const std::string d = vm["dimension"].as<std::string>();
+      const auto it = std::find(table.dimensions.begin(), table.dimensions.end(), d);
+      if (it == table.dimensions.end()) {
+        throw UsageError("--dimension: unknown dimension \"" + d + "\" (expected " +
+                         detail::join_alternatives(table.dimensions) + ")");
+      }
+      dim = static_cast<std::size_t>(it - table.dimensions.begin());
+    }
+    classic::BdmResult r;
+    try {
+      r = classic::bdm(table, static_cast<int>(rounds), dim);
+    } catch (const std::invalid_argument& e) {
+      err << "negsim classic bdm: " << file << ": " << e.what() << "\n";
+      return kInvalidInput;
+    }
+    if (format == "json") {
+      nlohmann::ordered_json j;
+      j["model"] = "bdm";
+      j["file"] = file;
+      j["dimension"] = table.dimensions[dim];
+      j["range"] = r.range;
+      j["initial"] = {{"median", r.initial_median}, {"mean", r.initial_mean}};
+      nlohmann::ordered_json rounds_json = nlohmann::ordered_json::array();
+      for (const auto& round : r.rounds) {
+        nlohmann::ordered_json actors = nlohmann::ordered_json::array();
+        for (std::size_t i = 0; i < round.actors.size(); ++i) {
+          const auto& a = round.actors[i];
+          nlohmann::ordered_json o{
+              {"actor", table.actors[i].name}, {"risk", a.risk}, {"position", a.position_after}};
+          if (a.accepted) {
+            o["accepted"] = {{"from", table.actors[a.accepted->from].name},
+                             {"type", a.accepted->type == classic::BdmOffer::Type::confrontation
+                                          ? "confrontation"
+                                          : "compromise"},
+                             {"eu_ij", a.accepted->eu_ij},
+                             {"eu_ji", a.accepted->eu_ji}};
+          }
+          actors.push_back(o);
+        }
+        rounds_json.push_back({{"round", round.round},
+                               {"median", round.median},
+                               {"mean", round.mean},
+                               {"actors", actors}});
+      }
+      j["rounds"] = rounds_json;
+      out << j.dump(2) << "\n";
+    } else if (format == "csv") {
+      out << "round,actor,risk,position,accepted_from,accepted_type\n";
+      for (const auto& round : r.rounds) {
+        for (std::size_t i = 0; i < round.actors.size(); ++i) {
+          const auto& a = round.actors[i];
+          out << round.round << "," << table.actors[i].name << "," << py(a.risk) << ","
+              << py(a.position_after) << ","
+              << (a.accepted ? table.actors[a.accepted->from].name : "") << ","
+              << (!a.accepted                                                  ? ""
+                  : a.accepted->type == classic::BdmOffer::Type::confrontation ? "confrontation"
+                                                                               : "compromise")
+              << "\n";
+        }
+      }
+    } else {
+      write_bdm_text(out, table, r);
+    }
+    return kOk;
   }
   const std::vector<double> forecast = classic::compromise(table);
   if (format == "json") {

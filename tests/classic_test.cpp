@@ -346,6 +346,37 @@ agents:
                    (40.0 + 3 * 100) / 4);
 }
 
+// The first round as jmckib's program prints it (bdm_scholz_model.py:310-322,
+// run once by hand on ExampleActors.csv); negsim's whole 10-round output
+// was checked byte for byte against the program's.
+TEST(ClassicCli, BdmPrintsJmckibsLayout) {
+  REQUIRE_PEERS(peers);
+  const auto r = test::run_cli(
+      {"classic", "bdm", peers + "/bdm-scholz-data/jmckib/ExampleActors.csv", "--rounds", "1"});
+  ASSERT_EQ(r.code, cli::kOk) << r.err;
+  EXPECT_EQ(r.out,
+            "Median position: 7.0\n"
+            "Mean position: 7.389955686853767\n"
+            "\n"
+            "ROUND 1\n"
+            "Belgium compromises with France\n"
+            "\t-0.11483050347300794 vs 0.2432965945234421\n"
+            "\tnew_pos = 8.415932315426764\n"
+            "Luxembourg loses confrontation to Belgium\n"
+            "\t0.24550922248250817 vs 0.542246100211495\n"
+            "\tnew_pos = 7.0\n"
+            "Ireland loses confrontation to Luxembourg\n"
+            "\t0.5382377664333493 vs 0.6824778252511178\n"
+            "\tnew_pos = 4.0\n"
+            "\n"
+            "Median position: 8.415932315426764\n"
+            "Mean position: 7.461314378277189\n");
+  const auto bad = test::run_cli(
+      {"classic", "bdm", peers + "/ktab-smp-data/dummyData_3Dim.csv", "--dimension", "Pstn9"});
+  EXPECT_EQ(bad.code, cli::kUsage);
+  EXPECT_NE(bad.err.find("unknown dimension \"Pstn9\""), std::string::npos) << bad.err;
+}
+
 TEST(ClassicCli, RunsTheCompromiseModelOnAnyTable) {
   const std::string file = test::kDefaultScenario;
   const auto r = test::run_cli({"classic", "compromise", file, "--format", "csv"});
