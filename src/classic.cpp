@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <set>
 #include <sstream>
@@ -624,6 +625,293 @@ BdmResult bdm(const ActorTable& table, int rounds, std::size_t dimension) {
     out.rounds.push_back(std::move(round));
   }
   return out;
+}
+
+}  // namespace negsim::classic
+
+namespace negsim::classic {
+namespace {
+
+using Matrix = std::vector<std::vector<double>>;
+
+/// The utility of a distance d to an actor of risk attitude r (KTAB's bsUtil).
+double bs_util(double d, double r) { return d <= 1 ? (1 - d) * (1 + d * r) : (1 - d) * (1 + r); }
+
+/// Salience-weighted distance from ideal x to position p (KTAB's bvDiff).
+double bv_diff(const std::vector<double>& x, const std::vector<double>& p,
+               const std::vector<double>& s) {
+  double ds_sqr = 0, ss_sqr = 0;
+  for (std::size_t k = 0; k < x.size(); ++k) {
+    const double ds = (x[k] - p[k]) * s[k];
+    ds_sqr += ds * ds;
+    ss_sqr += s[k] * s[k];
+  }
+  return std::sqrt(ds_sqr / ss_sqr);
+}
+
+/// Proportional votes by capability, Linear victory probabilities and the
+/// Conditional probability of each option winning (KTAB's scalarPCE).
+std::vector<double> scalar_pce(const std::vector<double>& w, const Matrix& u) {
+  const std::size_t na = u.size(), no = u.front().size();
+  // Coalition strengths, flat: c[i * no + j] for option i against j.
+  std::vector<double> c(no * no, 1e-8);
+  for (std::size_t i = 0; i < no; ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      for (std::size_t k = 0; k < na; ++k) {
+        const double v = w[k] * (u[k][i] - u[k][j]);
+        if (v > 0) c[i * no + j] += v;
+        if (v < 0) c[j * no + i] -= v;
+      }
+    }
+  }
+  std::vector<double> p(no, 1.0);
+  for (std::size_t i = 0; i < no; ++i) {
+    for (std::size_t j = 0; j < no; ++j) {
+      p[i] *= i == j ? 0.5 : c[i * no + j] / (c[i * no + j] + c[j * no + i]);
+    }
+  }
+  double total = 0;
+  for (double x : p) total += x;
+  for (double& x : p) x /= total;
+  return p;
+}
+
+double round4(double x) {
+  return static_cast<double>(static_cast<int>(0.5 + x * 10000.0)) / 10000.0;
+}
+
+bool equivalent(const std::vector<double>& a, const std::vector<double>& b) {
+  double sum = 0;
+  for (std::size_t k = 0; k < a.size(); ++k) sum += (a[k] - b[k]) * (a[k] - b[k]);
+  return std::sqrt(sum) < 1e-3;
+}
+
+/// One state's utilities: the inferred risk attitudes and every actor's
+/// estimate of everyone's risk-aware utilities.
+struct SmpUtilities {
+  std::vector<double> risk;
+  std::vector<Matrix> est;  ///< est[h](i, j): h's estimate of i's utility of j's position
+};
+
+SmpUtilities smp_utilities(const Matrix& pos, const Matrix& sal, const std::vector<double>& cap) {
+  const std::size_t n = pos.size();
+  Matrix diff(n, std::vector<double>(n)), rn(n, std::vector<double>(n));
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = 0; j < n; ++j) {
+      diff[i][j] = bv_diff(pos[i], pos[j], sal[i]);
+      rn[i][j] = bs_util(diff[i][j], 0);
+    }
+  }
+  const std::vector<double> p = scalar_pce(cap, rn);
+  double p_min = 1, p_max = 0;
+  for (double x : p) {
+    if (x < p_min) p_min = x;
+    if (x > p_max) p_max = x;
+  }
+  SmpUtilities u;
+  for (double x : p) u.risk.push_back((3 * x - (p_max + 2 * p_min)) / (2 * (p_max - p_min)));
+  u.est.assign(n, Matrix(n, std::vector<double>(n)));
+  for (std::size_t h = 0; h < n; ++h) {
+    for (std::size_t i = 0; i < n; ++i) {
+      const double r = ((2.0 * u.risk[h]) + u.risk[i]) / 3.0;
+      for (std::size_t j = 0; j < n; ++j) u.est[h][i][j] = bs_util(diff[i][j], r);
+    }
+  }
+  return u;
+}
+
+struct Bargain {
+  std::size_t init = 0, rcvr = 0;
+  std::vector<double> pos_init, pos_rcvr;
+  bool status_quo = false;
+};
+
+}  // namespace
+
+SmpResult smp(const ActorTable& t, int max_iterations) {
+  const std::size_t n = t.actors.size(), nd = t.dimensions.size();
+  if (n < 3) throw std::invalid_argument("KTAB's SMP needs three actors or more");
+  Matrix pos(n), sal(n);
+  std::vector<double> cap(n), sal_sum(n, 0.0), weight(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t k = 0; k < nd; ++k) {
+      pos[i].push_back(t.actors[i].position[k] / 100.0);
+      sal[i].push_back(t.actors[i].salience[k] / 100.0);
+      sal_sum[i] += sal[i][k];
+    }
+    cap[i] = t.actors[i].capability;
+    weight[i] = sal_sum[i] * cap[i];
+  }
+  SmpResult out;
+  std::vector<SmpUtilities> utilities;
+  auto add_state = [&](const Matrix& p) {
+    SmpUtilities u = smp_utilities(p, sal, cap);
+    SmpState st;
+    st.position = p;
+    st.risk = u.risk;
+    // Each actor's own estimate of its utility of each unique position.
+    std::vector<std::size_t> unique;
+    for (std::size_t i = 0; i < n; ++i) {
+      bool found = false;
+      for (std::size_t r : unique) found = found || equivalent(p[i], p[r]);
+      if (!found) unique.push_back(i);
+    }
+    Matrix uij(n, std::vector<double>(unique.size()));
+    for (std::size_t i = 0; i < n; ++i) {
+      for (std::size_t c = 0; c < unique.size(); ++c) uij[i][c] = u.est[i][i][unique[c]];
+    }
+    const std::vector<double> pu = scalar_pce(cap, uij);
+    for (std::size_t i = 0; i < n; ++i) {
+      double prob = 0;
+      for (std::size_t c = 0; c < unique.size(); ++c) {
+        if (equivalent(p[i], p[unique[c]])) prob = pu[c];  // the last equivalent one
+      }
+      st.win.push_back(prob);
+    }
+    out.states.push_back(std::move(st));
+    utilities.push_back(std::move(u));
+  };
+  auto distance = [&](const Matrix& a, const Matrix& b) {
+    double total = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      double sq = 0;
+      for (std::size_t k = 0; k < nd; ++k) sq += (a[i][k] - b[i][k]) * (a[i][k] - b[i][k]);
+      total += std::sqrt(sq);
+    }
+    return total;
+  };
+  add_state(pos);
+  for (int iter = 1; iter <= max_iterations; ++iter) {
+    const Matrix& x = out.states.back().position;
+    const SmpUtilities& u = utilities.back();
+    // Each initiator's most advantageous challenge, as it estimates it.
+    auto prob_edu = [&](std::size_t h, std::size_t k, std::size_t i, std::size_t j) {
+      const Matrix& U = u.est[h];
+      const double eu_sq = U[k][i] + U[k][j];
+      const double uhkij = U[k][i] + U[k][i], uhkji = U[k][j] + U[k][j];
+      const double ci = weight[i] * (U[i][i] - U[i][j]);
+      const double cj = weight[j] * (U[j][i] - U[j][j]);
+      double cij = 1e-10, cji = 1e-10;
+      if (ci > 0) cij += ci;
+      if (ci < 0) cji -= ci;
+      if (cj > 0) cij += cj;
+      if (cj < 0) cji -= cj;
+      const double a0 = cij, b0 = cji;
+      for (std::size_t m = 0; m < n; ++m) {
+        if (m == i || m == j) continue;
+        const double uni = U[m][i], unj = U[m][j], unn = U[m][m];
+        const double c0 = weight[m] * (uni - unj);
+        const double a = c0 > 0 ? a0 + c0 : a0;
+        const double b = c0 < 0 ? b0 - c0 : b0;
+        const double pin = a / (a + b), pjn = 1.0 - pin;
+        const double u_ik_j = pin * (uni + uni + unn) + pjn * (unj + unj + unj);
+        const double u_i_jk = pin * (uni + uni + uni) + pjn * (unj + unj + unn);
+        const double vn = weight[m] * (u_ik_j - u_i_jk);
+        if (vn > 0) cij += vn;
+        if (vn < 0) cji -= vn;
+      }
+      const double phij = cij / (cij + cji), phji = cji / (cij + cji);
+      const double sj = sal_sum[j];
+      const double eu_chlg = (1 - sj) * uhkij + sj * (phij * uhkij + phji * uhkji);
+      return std::pair(phij, eu_chlg - eu_sq);
+    };
+    std::vector<std::vector<Bargain>> bargains(n);
+    for (std::size_t k = 0; k < n; ++k) bargains[k].push_back({k, k, x[k], x[k], true});
+    std::vector<Bargain> challenges;
+    for (std::size_t i = 0; i < n; ++i) {
+      double best = -1, best_p = 0;
+      std::size_t target = n;
+      for (std::size_t j = 0; j < n; ++j) {
+        if (j == i) continue;
+        const auto [p, edu] = prob_edu(i, i, i, j);
+        if (1e-5 < edu && best < edu) {
+          best = edu;
+          best_p = p;
+          target = j;
+        }
+      }
+      if (target == n) continue;  // no advantageous target
+      const std::size_t j = target;
+      Bargain b{i, j, std::vector<double>(nd), std::vector<double>(nd), false};
+      const double prb_i = best_p, prb_j = 1 - best_p, min_w = 1e-6;
+      for (std::size_t k = 0; k < nd; ++k) {
+        const double wik = std::pow(sal[i][k], 2) * std::pow(prb_i, 2);
+        const double wjk = std::pow(sal[j][k], 2) * std::pow(prb_j, 2);
+        b.pos_init[k] = round4(((wik + min_w) * x[i][k] + wjk * x[j][k]) / (wik + min_w + wjk));
+        b.pos_rcvr[k] = round4((wik * x[i][k] + (min_w + wjk) * x[j][k]) / (wik + min_w + wjk));
+      }
+      challenges.push_back(b);
+    }
+    // Each actor's bargains: its status quo, then those it is party to, by initiator.
+    for (const Bargain& b : challenges) {
+      bargains[b.init].push_back(b);
+      bargains[b.rcvr].push_back(b);
+    }
+    Matrix next = x;
+    for (std::size_t k = 0; k < n; ++k) {
+      const auto& list = bargains[k];
+      Matrix uim(n, std::vector<double>(list.size()));
+      for (std::size_t a = 0; a < n; ++a) {
+        const double r = u.risk[a];
+        for (std::size_t m = 0; m < list.size(); ++m) {
+          const Bargain& b = list[m];
+          double sum = 0;
+          if (b.status_quo) {
+            for (std::size_t q = 0; q < n; ++q) sum += u.est[a][a][q];
+          } else {
+            sum = bs_util(bv_diff(x[a], b.pos_init, sal[a]), r) +
+                  bs_util(bv_diff(x[a], b.pos_rcvr, sal[a]), r);
+            for (std::size_t q = 0; q < n; ++q) {
+              if (q != b.init && q != b.rcvr) sum += u.est[a][a][q];
+            }
+          }
+          uim[a][m] = sum / static_cast<double>(n);
+        }
+      }
+      const std::vector<double> p = scalar_pce(cap, uim);
+      std::size_t chosen = 0;
+      for (std::size_t m = 1; m < p.size(); ++m) {
+        if (std::abs(p[m]) > std::abs(p[chosen])) chosen = m;
+      }
+      const Bargain& b = list[chosen];
+      if (!b.status_quo) next[k] = k == b.init ? b.pos_init : b.pos_rcvr;
+    }
+    add_state(next);
+    const double d01 = distance(out.states[0].position, out.states[1].position) + 1e-4;
+    const double dxy = distance(out.states[static_cast<std::size_t>(iter)].position,
+                                out.states[static_cast<std::size_t>(iter) - 1].position);
+    out.distance.push_back(dxy);
+    out.ratio.push_back(dxy / d01);
+    if (iter >= 2 && dxy / d01 < 0.02) break;
+  }
+  return out;
+}
+
+std::string smp_history_text(const ActorTable& t, const SmpResult& r) {
+  std::ostringstream out;
+  char buf[32];
+  out << "There were " << r.states.size() << " states, with " << r.states.size() - 1
+      << " steps between them\nHistory of actor positions over time:\n";
+  for (std::size_t i = 0; i < t.actors.size(); ++i) {
+    for (std::size_t k = 0; k < t.dimensions.size(); ++k) {
+      out << t.actors[i].name << ", " << t.dimensions[k] << ":";
+      for (const SmpState& s : r.states) {
+        std::snprintf(buf, sizeof buf, " %5.1f", s.position[i][k] * 100.0);
+        out << buf;
+      }
+      out << "\n";
+    }
+  }
+  out << "History of actors' winning probabilities:\n";
+  for (std::size_t i = 0; i < t.actors.size(); ++i) {
+    out << t.actors[i].name << ", prob :";
+    for (const SmpState& s : r.states) {
+      std::snprintf(buf, sizeof buf, " %.4f", s.win[i]);
+      out << buf;
+    }
+    out << "\n";
+  }
+  return out.str();
 }
 
 }  // namespace negsim::classic

@@ -16,7 +16,7 @@
 namespace negsim::cli {
 namespace {
 
-const std::vector<std::string> kModels{"compromise", "bdm"};
+const std::vector<std::string> kModels{"compromise", "bdm", "smp"};
 
 std::string number(double x) { return std::isnan(x) ? "-" : detail::format_number(x); }
 
@@ -66,7 +66,10 @@ int command_classic(const std::vector<std::string>& args, std::ostream& out, std
       "Models: compromise (per issue, the capability- and salience-weighted mean of\n"
       "the positions; Achen 2006); bdm (Bueno de Mesquita's expected-utility model as\n"
       "Scholz, Calbert & Smith 2011 reproduced it, on one dimension, for --rounds\n"
-      "rounds; its text output follows jmckib's program line for line).\n"
+      "rounds; its text output follows jmckib's program line for line); smp (KTAB's\n"
+      "spatial model of politics, deterministic: probabilistic Condorcet elections and\n"
+      "S2P2 bargains until the state changes less than 2% of the first step; its text\n"
+      "output follows KTAB's log for the stopping rule and the history).\n"
       "docs/CLASSIC.md has the equations.\n\nOptions");
   std::string format;
   desc.add_options()("help,h", "show this help")(
@@ -178,6 +181,66 @@ int command_classic(const std::vector<std::string>& args, std::ostream& out, std
       }
     } else {
       write_bdm_text(out, table, r);
+    }
+    return kOk;
+  }
+  if (model == "smp") {
+    classic::SmpResult r;
+    try {
+      r = classic::smp(table);
+    } catch (const std::invalid_argument& e) {
+      err << "negsim classic smp: " << file << ": " << e.what() << "\n";
+      return kInvalidInput;
+    }
+    if (format == "json") {
+      nlohmann::ordered_json j;
+      j["model"] = "smp";
+      j["file"] = file;
+      j["dimensions"] = table.dimensions;
+      nlohmann::ordered_json states = nlohmann::ordered_json::array();
+      for (std::size_t s = 0; s < r.states.size(); ++s) {
+        nlohmann::ordered_json actors = nlohmann::ordered_json::array();
+        for (std::size_t i = 0; i < table.actors.size(); ++i) {
+          std::vector<double> p;
+          for (double x : r.states[s].position[i]) p.push_back(100.0 * x);
+          actors.push_back({{"actor", table.actors[i].name},
+                            {"position", p},
+                            {"risk", r.states[s].risk[i]},
+                            {"win", r.states[s].win[i]}});
+        }
+        nlohmann::ordered_json o{{"state", s}, {"actors", actors}};
+        if (s > 0) o["distance"] = r.distance[s - 1], o["ratio"] = r.ratio[s - 1];
+        states.push_back(o);
+      }
+      j["states"] = states;
+      out << j.dump(2) << "\n";
+    } else if (format == "csv") {
+      out << "state,actor";
+      for (const auto& d : table.dimensions) out << "," << d;
+      out << ",risk,win\n";
+      for (std::size_t s = 0; s < r.states.size(); ++s) {
+        for (std::size_t i = 0; i < table.actors.size(); ++i) {
+          out << s << "," << table.actors[i].name;
+          for (double x : r.states[s].position[i]) out << "," << py(100.0 * x);
+          out << "," << py(r.states[s].risk[i]) << "," << py(r.states[s].win[i]) << "\n";
+        }
+      }
+    } else {
+      // KTAB's lines for the stopping rule (smp.cpp:166-193), then its history.
+      char buf[128];
+      const double d01 = r.distance.empty() ? 0 : r.distance[0] + 1e-4;
+      for (std::size_t t = 0; t < r.ratio.size(); ++t) {
+        out << "Starting Model::run iteration " << t + 1 << "\n";
+        std::snprintf(buf, sizeof buf, "sDist [ 0, 1] = %.2E\n", d01);
+        out << buf;
+        std::snprintf(buf, sizeof buf, "sDist [%2zu,%2zu] = %.2E\n", t, t + 1, r.distance[t]);
+        out << buf;
+        std::snprintf(buf, sizeof buf,
+                      "Fractional change compared to first step: %.4f  (target=%.4f)\n", r.ratio[t],
+                      0.02);
+        out << buf;
+      }
+      out << "Completed model run\n" << classic::smp_history_text(table, r);
     }
     return kOk;
   }

@@ -10,7 +10,9 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <map>
+#include <sstream>
 
 #include "negsim/cli.hpp"
 #include "negsim/scenario_yaml.hpp"
@@ -233,6 +235,75 @@ TEST(Bdm, RefusesTablesItCannotRun) {
   t.dimensions = {"x"};
   t.actors = {{"a", "", 1, {5}, {0.5}, {}, {}}, {"b", "", 1, {5}, {0.5}, {}, {}}};
   EXPECT_THROW(bdm(t, 1), std::invalid_argument);  // the range is 0
+}
+
+/// The lines of a KTAB log from its history of states to the next line
+/// that is not part of it, trailing blanks stripped.
+std::vector<std::string> ktab_history(const std::string& log_path) {
+  std::ifstream in(log_path);
+  std::vector<std::string> out;
+  std::string line;
+  bool on = false;
+  while (std::getline(in, line)) {
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\r')) line.pop_back();
+    if (line.rfind("There were ", 0) == 0) on = true;
+    if (on && line.rfind("SMPModel:", 0) == 0) break;
+    if (on) out.push_back(line);
+  }
+  return out;
+}
+
+/// The log's per-iteration "Fractional change" ratios.
+std::vector<std::string> ktab_ratios(const std::string& log_path) {
+  std::ifstream in(log_path);
+  std::vector<std::string> out;
+  std::string line;
+  while (std::getline(in, line)) {
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    if (line.rfind("Fractional change compared to first step:", 0) == 0) out.push_back(line);
+  }
+  return out;
+}
+
+// KTAB's committed reference log of smpc on dummyData_3Dim.csv
+// (examples/smp/doc/20170530_ref-dummyData_3Dim.txt): negsim must print
+// every line of its state history and probabilities, and its stop ratios.
+TEST(Smp, ReproducesKtabsReferenceLogOnDummyData3Dim) {
+  REQUIRE_PEERS(peers);
+  const std::string log = peers + "/ktab-smp-data/20170530_ref-dummyData_3Dim.txt";
+  const ActorTable t = read_actor_table(peers + "/ktab-smp-data/dummyData_3Dim.csv");
+  const SmpResult r = smp(t);
+  const std::vector<std::string> want = ktab_history(log);
+  ASSERT_EQ(want.size(), 1 + 1 + 7 * 3 + 1 + 7u) << "the reference log's history block";
+  std::vector<std::string> got;
+  std::stringstream lines(smp_history_text(t, r));
+  for (std::string line; std::getline(lines, line);) got.push_back(line);
+  EXPECT_EQ(got, want);
+  const std::vector<std::string> ratios = ktab_ratios(log);
+  ASSERT_EQ(r.ratio.size(), ratios.size());
+  for (std::size_t i = 0; i < ratios.size(); ++i) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf,
+                  "Fractional change compared to first step: %.4f  (target=0.0200)", r.ratio[i]);
+    EXPECT_EQ(buf, ratios[i]) << "iteration " << i + 1;
+  }
+  // The inferred risk attitudes of state 0 (log lines 139-146).
+  const std::vector<double> risk0{-0.500, -0.459, -0.499, -0.274, +1.000, -0.232, -0.430};
+  for (std::size_t i = 0; i < risk0.size(); ++i) EXPECT_NEAR(r.states[0].risk[i], risk0[i], 5e-4);
+}
+
+// The 13-actor case of KTAB's examples (SOE-Pol-Comp.csv, 2 dimensions, 28
+// states), against its reference log 20170530_ref-SOE-Pol-Comp.txt.
+TEST(Smp, ReproducesKtabsReferenceLogOnSoePolComp) {
+  REQUIRE_PEERS(peers);
+  const ActorTable t = read_actor_table(peers + "/ktab-smp-data/SOE-Pol-Comp.csv");
+  ASSERT_EQ(t.actors.size(), 13u);
+  const SmpResult r = smp(t);
+  std::vector<std::string> got;
+  std::stringstream lines(smp_history_text(t, r));
+  for (std::string line; std::getline(lines, line);) got.push_back(line);
+  EXPECT_EQ(got, ktab_history(peers + "/ktab-smp-data/20170530_ref-SOE-Pol-Comp.txt"));
+  EXPECT_EQ(r.states.size(), 28u);
 }
 
 TEST(Compromise, MatchesDecideOnItsThreeInputs) {

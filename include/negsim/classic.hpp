@@ -103,4 +103,28 @@ BdmResult bdm(const ActorTable& table, int rounds, std::size_t dimension = 0);
 double bdm_median(const std::vector<double>& x, const std::vector<double>& weight);
 double bdm_mean(const std::vector<double>& x, const std::vector<double>& weight);
 
+/// KTAB's spatial model of politics in its deterministic configuration
+/// (Linear, Prop, Conditional, Deterministic, Mid, OneThird, SemiCommit,
+/// S2P2, InitOnlyInterp), computed as KTAB's smpc computes it
+/// (docs/CLASSIC.md, docs/classic/smp.md). Positions and saliences are
+/// read on KTAB's 0-100 scale and computed on [0, 1].
+struct SmpState {
+  std::vector<std::vector<double>> position;  ///< [actor][dimension], on [0, 1]
+  std::vector<double> risk;                   ///< inferred risk attitudes
+  std::vector<double> win;                    ///< each actor's position's probability of winning
+};
+
+struct SmpResult {
+  std::vector<SmpState> states;  ///< state 0 is the table
+  /// Per iteration t = 1, 2, ...: the distance between states t-1 and t, and
+  /// its ratio to the first step's (plus 1e-4), which stops the run below 0.02.
+  std::vector<double> distance, ratio;
+};
+
+SmpResult smp(const ActorTable& table, int max_iterations = 100);
+
+/// The lines KTAB's log prints after the run: the state count, the history
+/// of positions (x 100, "%5.1f") and of the winning probabilities ("%.4f").
+std::string smp_history_text(const ActorTable& table, const SmpResult& result);
+
 }  // namespace negsim::classic
