@@ -12,6 +12,7 @@
 #include "negsim/detail/text.hpp"
 #include "negsim/detail/yaml_check.hpp"
 #include "negsim/detail/yaml_tree.hpp"
+#include "negsim/rng.hpp"
 
 namespace negsim::classic {
 namespace {
@@ -415,6 +416,7 @@ ActorTable actor_table(const Scenario& s) {
     t.dimensions.push_back(i.name);
     t.lo.push_back(i.min);
     t.hi.push_back(i.max);
+    t.status_quo.push_back(i.status_quo);
   }
   for (const Agent& a : s.agents) {
     if (a.role == Role::mediator) continue;
@@ -912,6 +914,82 @@ std::string smp_history_text(const ActorTable& t, const SmpResult& r) {
     out << "\n";
   }
   return out.str();
+}
+
+}  // namespace negsim::classic
+
+namespace negsim::classic {
+
+ActorTable draw_actor_table(const Scenario& s, std::uint64_t seed, std::uint64_t run) {
+  ActorTable t = actor_table(s);
+  Rng rng(seed, 0, run, Purpose::mechanism, substream_of("classic"));
+  std::size_t row = 0;
+  for (const Agent& a : s.agents) {
+    if (a.role == Role::mediator) continue;
+    Actor& actor = t.actors[row++];
+    actor.capability = sample(a.capability, rng);
+    for (std::size_t k = 0; k < s.issues.size(); ++k) {
+      const bool has = k < a.ideal.size() && a.ideal[k];
+      actor.position[k] = has ? sample(*a.ideal[k], rng) : kNaN;
+      actor.salience[k] = has && k < a.salience.size() ? sample(a.salience[k], rng) : 0;
+    }
+  }
+  return t;
+}
+
+std::vector<double> forecast(const std::string& model, const ActorTable& t, int rounds) {
+  const std::size_t nd = t.dimensions.size();
+  if (model == "compromise") return compromise(t);
+  std::vector<double> out(nd, kNaN);
+  if (model == "bdm") {
+    for (std::size_t k = 0; k < nd; ++k) {
+      try {
+        const BdmResult r = bdm(t, rounds, k);
+        out[k] = r.rounds.empty() ? r.initial_median : r.rounds.back().median;
+      } catch (const std::invalid_argument&) {
+      }
+    }
+    return out;
+  }
+  if (model == "smp") {
+    // KTAB's SMP works on [0, 100]: a table in other units is mapped onto it
+    // by its dimensions' ranges and back.
+    // An actor without a position on a dimension holds the status quo there
+    // (the middle when it is unknown) with no salience; saliences are taken
+    // as shares of 100, as KTAB's are.
+    ActorTable scaled = t;
+    if (t.actors.size() < 3) return out;
+    for (Actor& a : scaled.actors) {
+      double total = 0;
+      for (std::size_t k = 0; k < nd; ++k) total += std::isnan(a.position[k]) ? 0 : a.salience[k];
+      for (std::size_t k = 0; k < nd; ++k) {
+        const double lo = std::isnan(t.lo[k]) ? 0 : t.lo[k],
+                     hi = std::isnan(t.hi[k]) ? 100 : t.hi[k];
+        if (std::isnan(a.position[k])) {
+          a.position[k] = k < t.status_quo.size() ? t.status_quo[k] : (lo + hi) / 2;
+          a.salience[k] = 0;
+        }
+        a.position[k] = 100 * (a.position[k] - lo) / (hi - lo);
+        if (t.format == "scenario") a.salience[k] = 100 * a.salience[k] / std::max(1.0, total);
+      }
+    }
+    try {
+      const SmpResult r = smp(scaled);
+      const SmpState& last = r.states.back();
+      std::size_t best = 0;
+      for (std::size_t i = 1; i < last.win.size(); ++i) {
+        if (last.win[i] > last.win[best]) best = i;
+      }
+      for (std::size_t k = 0; k < nd; ++k) {
+        const double lo = std::isnan(t.lo[k]) ? 0 : t.lo[k],
+                     hi = std::isnan(t.hi[k]) ? 100 : t.hi[k];
+        out[k] = lo + last.position[best][k] * (hi - lo);
+      }
+    } catch (const std::exception&) {
+    }
+    return out;
+  }
+  throw std::invalid_argument("unknown model \"" + model + "\"");
 }
 
 }  // namespace negsim::classic

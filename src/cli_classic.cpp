@@ -4,6 +4,7 @@
 #include <boost/program_options.hpp>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <ostream>
@@ -18,7 +19,12 @@ namespace {
 
 const std::vector<std::string> kModels{"compromise", "bdm", "smp"};
 
-std::string number(double x) { return std::isnan(x) ? "-" : detail::format_number(x); }
+std::string number(double x) {
+  if (std::isnan(x)) return "-";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.5g", x);
+  return buf;
+}
 
 /// A double as Python's repr writes it (shortest round trip, "7.0" for an
 /// integer), so that negsim's output diffs cleanly against the peers'.
@@ -78,7 +84,12 @@ int command_classic(const std::vector<std::string>& args, std::ostream& out, std
   desc.add_options()("rounds,r", po::value<std::string>()->value_name("N")->default_value("10"),
                      "bdm: rounds to run (the model has no stopping rule)")(
       "dimension", po::value<std::string>()->value_name("D"),
-      "bdm: the dimension (issue) to run on (default: the first)");
+      "bdm: the dimension (issue) to run on (default: the first)")(
+      "runs,n", po::value<std::string>()->value_name("N"),
+      "a scenario: run the model N times over the scenario's distributions and give "
+      "each forecast's mean and 90% interval")(
+      "seed", po::value<std::string>()->value_name("S"),
+      "with --runs: the random seed (default: the scenario's)");
   add_format_option(desc, format, {"text", "json", "csv"}, "text, json or csv");
   add_set_option(desc);
   po::positional_options_description positional;
@@ -99,11 +110,84 @@ int command_classic(const std::vector<std::string>& args, std::ostream& out, std
   const std::string file = vm["file"].as<std::string>();
   const std::string ext = std::filesystem::path(file).extension().string();
   classic::ActorTable table;
-  if (ext == ".yaml" || ext == ".yml" || ext == ".json") {
+  const bool scenario_file = ext == ".yaml" || ext == ".yml" || ext == ".json";
+  if (vm.count("runs") && !scenario_file) {
+    throw UsageError("--runs needs a scenario (an actor table's numbers are fixed)");
+  }
+  if (vm.count("seed") && !vm.count("runs")) throw UsageError("--seed needs --runs");
+  const std::uint64_t rounds_opt = parse_count("rounds", vm["rounds"].as<std::string>());
+  if (rounds_opt > 100000) {
+    throw UsageError("--rounds: at most 100000 (got " + std::to_string(rounds_opt) + ")");
+  }
+  if (scenario_file) {
     const auto loaded = load_for_command(vm, file, err);
     if (!loaded) return kInvalidInput;
     table = classic::actor_table(loaded->scenario);
     table.file = file;
+    if (vm.count("runs")) {
+      // Monte Carlo over the scenario's distributions: what none of the
+      // peers offers (docs/CLASSIC.md).
+      const std::uint64_t runs = parse_count("runs", vm["runs"].as<std::string>());
+      if (runs == 0 || runs > 10'000'000) throw UsageError("--runs: in [1, 10000000]");
+      const std::uint64_t seed = vm.count("seed")
+                                     ? parse_count("seed", vm["seed"].as<std::string>())
+                                     : loaded->scenario.seed;
+      const int rounds = static_cast<int>(rounds_opt);
+      const std::vector<double> at_means = classic::forecast(model, table, rounds);
+      std::vector<std::vector<double>> draws(table.dimensions.size());
+      for (std::uint64_t r = 0; r < runs; ++r) {
+        const auto f =
+            classic::forecast(model, classic::draw_actor_table(loaded->scenario, seed, r), rounds);
+        for (std::size_t k = 0; k < f.size(); ++k) {
+          if (!std::isnan(f[k])) draws[k].push_back(f[k]);
+        }
+      }
+      auto quantile = [](std::vector<double> v, double q) {
+        if (v.empty()) return std::nan("");
+        std::sort(v.begin(), v.end());
+        return v[static_cast<std::size_t>(std::floor(q * static_cast<double>(v.size() - 1)))];
+      };
+      auto mean = [](const std::vector<double>& v) {
+        double total = 0;
+        for (double x : v) total += x;
+        return v.empty() ? std::nan("") : total / static_cast<double>(v.size());
+      };
+      if (format == "json") {
+        nlohmann::ordered_json j{{"model", model}, {"file", file}, {"runs", runs}, {"seed", seed}};
+        nlohmann::ordered_json f = nlohmann::ordered_json::object();
+        for (std::size_t k = 0; k < table.dimensions.size(); ++k) {
+          auto num = [](double x) {
+            return std::isnan(x) ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(x);
+          };
+          f[table.dimensions[k]] = {
+              {"at_means", num(at_means[k])},         {"mean", num(mean(draws[k]))},
+              {"q05", num(quantile(draws[k], 0.05))}, {"q50", num(quantile(draws[k], 0.5))},
+              {"q95", num(quantile(draws[k], 0.95))}, {"runs", draws[k].size()}};
+        }
+        j["forecast"] = f;
+        out << j.dump(2) << "\n";
+      } else if (format == "csv") {
+        out << "dimension,at_means,mean,q05,q50,q95,runs\n";
+        for (std::size_t k = 0; k < table.dimensions.size(); ++k) {
+          auto num = [](double x) { return std::isnan(x) ? std::string() : py(x); };
+          out << table.dimensions[k] << "," << num(at_means[k]) << "," << num(mean(draws[k])) << ","
+              << num(quantile(draws[k], 0.05)) << "," << num(quantile(draws[k], 0.5)) << ","
+              << num(quantile(draws[k], 0.95)) << "," << draws[k].size() << "\n";
+        }
+      } else {
+        out << model << " model on " << file << ": " << runs
+            << " runs over its distributions, seed " << seed
+            << "\n\n| dimension | at the means | mean | 90% interval |\n|---|---:|---:|---:|\n";
+        for (std::size_t k = 0; k < table.dimensions.size(); ++k) {
+          out << "| " << table.dimensions[k] << " | " << number(at_means[k]) << " | "
+              << number(mean(draws[k])) << " | " << number(quantile(draws[k], 0.05)) << " - "
+              << number(quantile(draws[k], 0.95)) << " |\n";
+        }
+        out << "\n(-: the model cannot run there: bdm needs three actors or more with "
+               "positions that differ and dangers that differ)\n";
+      }
+      return kOk;
+    }
   } else {
     if (vm.count("set")) throw UsageError("--set applies to a scenario, not to an actor table");
     try {

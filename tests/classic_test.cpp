@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "negsim/cli.hpp"
@@ -446,6 +447,41 @@ TEST(ClassicCli, BdmPrintsJmckibsLayout) {
       {"classic", "bdm", peers + "/ktab-smp-data/dummyData_3Dim.csv", "--dimension", "Pstn9"});
   EXPECT_EQ(bad.code, cli::kUsage);
   EXPECT_NE(bad.err.find("unknown dimension \"Pstn9\""), std::string::npos) << bad.err;
+}
+
+TEST(ClassicCli, MonteCarloOverAScenarioIsAPureFunctionOfItsSeed) {
+  const std::string file = test::kDefaultScenario;
+  const auto a =
+      test::run_cli({"classic", "compromise", file, "--runs", "300", "--format", "json"});
+  const auto b =
+      test::run_cli({"classic", "compromise", file, "--runs", "300", "--format", "json"});
+  const auto c = test::run_cli(
+      {"classic", "compromise", file, "--runs", "300", "--seed", "7", "--format", "json"});
+  ASSERT_EQ(a.code, cli::kOk) << a.err;
+  EXPECT_EQ(a.out, b.out);
+  EXPECT_NE(a.out, c.out);
+  const auto j = nlohmann::json::parse(a.out);
+  const Scenario s = load_scenario(file);
+  const ActorTable table_at_means = actor_table(s);
+  const auto at_means = compromise(table_at_means);
+  ASSERT_EQ(j["forecast"].size(), at_means.size());
+  for (std::size_t k = 0; k < at_means.size(); ++k) {
+    const std::string& issue = table_at_means.dimensions[k];
+    const auto& f = j["forecast"][issue];
+    EXPECT_DOUBLE_EQ(f["at_means"].get<double>(), at_means[k]) << issue;
+    EXPECT_LE(f["q05"].get<double>(), f["mean"].get<double>()) << issue;
+    EXPECT_LE(f["mean"].get<double>(), f["q95"].get<double>()) << issue;
+    EXPECT_LT(f["q05"].get<double>(), f["q95"].get<double>())
+        << issue;  // the scenario is uncertain
+    EXPECT_EQ(f["runs"].get<int>(), 300);
+  }
+  // A table's numbers are fixed: --runs is refused for one.
+  const auto fixed = test::run_cli({"classic", "compromise", test::kDataDir + "/good/minimal.yaml",
+                                    "--runs", "10", "--format", "csv"});
+  EXPECT_EQ(fixed.code, cli::kOk);
+  const auto table = test::run_cli({"classic", "smp", "table.csv", "--runs", "10"});
+  EXPECT_EQ(table.code, cli::kUsage);
+  EXPECT_NE(table.err.find("--runs needs a scenario"), std::string::npos) << table.err;
 }
 
 TEST(ClassicCli, RunsTheCompromiseModelOnAnyTable) {

@@ -6,6 +6,7 @@
 // negotiation model: the same case can run through both.
 #pragma once
 
+#include <cstdint>
 #include <limits>
 #include <optional>
 #include <string>
@@ -34,6 +35,7 @@ struct ActorTable {
   /// Per dimension, the scale's ends when the format gives them (decide's
   /// #M rows, a scenario's issue range); NaN otherwise.
   std::vector<double> lo, hi;
+  std::vector<double> status_quo;  ///< per dimension when known (a scenario's issues); else empty
   std::vector<Actor> actors;
 };
 
@@ -54,6 +56,16 @@ ActorTable read_actor_table(const std::string& path);
 /// ideal on the issue (the distribution's mean), its salience and
 /// capability; issues in their real units. Mediators take no position.
 ActorTable actor_table(const Scenario& scenario);
+
+/// The table of run `run` of `seed`: every agent's capability, ideals and
+/// saliences drawn from their distributions (a stream of its own, so the
+/// draws are the same whatever else runs).
+ActorTable draw_actor_table(const Scenario& scenario, std::uint64_t seed, std::uint64_t run);
+
+/// One forecast per dimension by a model: "compromise" (the weighted mean),
+/// "bdm" (the weighted median after `rounds` rounds) or "smp" (the most
+/// likely position of the final state). NaN where a model cannot run.
+std::vector<double> forecast(const std::string& model, const ActorTable& table, int rounds = 10);
 
 /// The compromise model (Achen 2006; Thomson, Stokman, Achen & König 2006):
 /// per dimension, sum of c s x over sum of c s, over the actors with a
