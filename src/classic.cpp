@@ -1,5 +1,7 @@
 #include "negsim/classic.hpp"
 
+#include <oneapi/tbb/parallel_for.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -935,6 +937,48 @@ ActorTable draw_actor_table(const Scenario& s, std::uint64_t seed, std::uint64_t
     }
   }
   return t;
+}
+
+std::vector<std::vector<ForecastSummary>> monte_carlo(const Scenario& s,
+                                                      const std::vector<std::string>& models,
+                                                      std::uint64_t seed, std::uint64_t runs,
+                                                      int rounds) {
+  const ActorTable means = actor_table(s);
+  const std::size_t nd = means.dimensions.size(), nm = models.size();
+  // draws[r][m][k]: each run's slot written by one task, so the order of
+  // the tasks cannot change a digit.
+  std::vector<std::vector<std::vector<double>>> draws(runs);
+  tbb::parallel_for(std::uint64_t{0}, runs, [&](std::uint64_t r) {
+    const ActorTable table = draw_actor_table(s, seed, r);
+    draws[r].reserve(nm);
+    for (const std::string& m : models) draws[r].push_back(forecast(m, table, rounds));
+  });
+  std::vector<std::vector<ForecastSummary>> out(nm, std::vector<ForecastSummary>(nd));
+  for (std::size_t m = 0; m < nm; ++m) {
+    const std::vector<double> at = forecast(models[m], means, rounds);
+    for (std::size_t k = 0; k < nd; ++k) {
+      ForecastSummary& f = out[m][k];
+      f.at_means = at[k];
+      std::vector<double> v;
+      v.reserve(runs);
+      for (std::uint64_t r = 0; r < runs; ++r) {
+        if (!std::isnan(draws[r][m][k])) v.push_back(draws[r][m][k]);
+      }
+      f.runs = v.size();
+      if (v.empty()) continue;
+      double total = 0;
+      for (double x : v) total += x;
+      f.mean = total / static_cast<double>(v.size());
+      std::sort(v.begin(), v.end());
+      auto quantile = [&](double q) {
+        return v[static_cast<std::size_t>(std::floor(q * static_cast<double>(v.size() - 1)))];
+      };
+      f.q05 = quantile(0.05);
+      f.q50 = quantile(0.5);
+      f.q95 = quantile(0.95);
+    }
+  }
+  return out;
 }
 
 std::vector<double> forecast(const std::string& model, const ActorTable& t, int rounds) {

@@ -133,55 +133,36 @@ int command_classic(const std::vector<std::string>& args, std::ostream& out, std
                                      ? parse_count("seed", vm["seed"].as<std::string>())
                                      : loaded->scenario.seed;
       const int rounds = static_cast<int>(rounds_opt);
-      const std::vector<double> at_means = classic::forecast(model, table, rounds);
-      std::vector<std::vector<double>> draws(table.dimensions.size());
-      for (std::uint64_t r = 0; r < runs; ++r) {
-        const auto f =
-            classic::forecast(model, classic::draw_actor_table(loaded->scenario, seed, r), rounds);
-        for (std::size_t k = 0; k < f.size(); ++k) {
-          if (!std::isnan(f[k])) draws[k].push_back(f[k]);
-        }
-      }
-      auto quantile = [](std::vector<double> v, double q) {
-        if (v.empty()) return std::nan("");
-        std::sort(v.begin(), v.end());
-        return v[static_cast<std::size_t>(std::floor(q * static_cast<double>(v.size() - 1)))];
-      };
-      auto mean = [](const std::vector<double>& v) {
-        double total = 0;
-        for (double x : v) total += x;
-        return v.empty() ? std::nan("") : total / static_cast<double>(v.size());
-      };
+      const std::vector<classic::ForecastSummary> f =
+          classic::monte_carlo(loaded->scenario, {model}, seed, runs, rounds).front();
       if (format == "json") {
         nlohmann::ordered_json j{{"model", model}, {"file", file}, {"runs", runs}, {"seed", seed}};
-        nlohmann::ordered_json f = nlohmann::ordered_json::object();
+        j["forecast"] = nlohmann::ordered_json::object();
         for (std::size_t k = 0; k < table.dimensions.size(); ++k) {
           auto num = [](double x) {
             return std::isnan(x) ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(x);
           };
-          f[table.dimensions[k]] = {
-              {"at_means", num(at_means[k])},         {"mean", num(mean(draws[k]))},
-              {"q05", num(quantile(draws[k], 0.05))}, {"q50", num(quantile(draws[k], 0.5))},
-              {"q95", num(quantile(draws[k], 0.95))}, {"runs", draws[k].size()}};
+          j["forecast"][table.dimensions[k]] = {
+              {"at_means", num(f[k].at_means)}, {"mean", num(f[k].mean)}, {"q05", num(f[k].q05)},
+              {"q50", num(f[k].q50)},           {"q95", num(f[k].q95)},   {"runs", f[k].runs}};
         }
-        j["forecast"] = f;
         out << j.dump(2) << "\n";
       } else if (format == "csv") {
         out << "dimension,at_means,mean,q05,q50,q95,runs\n";
         for (std::size_t k = 0; k < table.dimensions.size(); ++k) {
           auto num = [](double x) { return std::isnan(x) ? std::string() : py(x); };
-          out << table.dimensions[k] << "," << num(at_means[k]) << "," << num(mean(draws[k])) << ","
-              << num(quantile(draws[k], 0.05)) << "," << num(quantile(draws[k], 0.5)) << ","
-              << num(quantile(draws[k], 0.95)) << "," << draws[k].size() << "\n";
+          out << table.dimensions[k] << "," << num(f[k].at_means) << "," << num(f[k].mean) << ","
+              << num(f[k].q05) << "," << num(f[k].q50) << "," << num(f[k].q95) << "," << f[k].runs
+              << "\n";
         }
       } else {
         out << model << " model on " << file << ": " << runs
             << " runs over its distributions, seed " << seed
             << "\n\n| dimension | at the means | mean | 90% interval |\n|---|---:|---:|---:|\n";
         for (std::size_t k = 0; k < table.dimensions.size(); ++k) {
-          out << "| " << table.dimensions[k] << " | " << number(at_means[k]) << " | "
-              << number(mean(draws[k])) << " | " << number(quantile(draws[k], 0.05)) << " - "
-              << number(quantile(draws[k], 0.95)) << " |\n";
+          out << "| " << table.dimensions[k] << " | " << number(f[k].at_means) << " | "
+              << number(f[k].mean) << " | " << number(f[k].q05) << " - " << number(f[k].q95)
+              << " |\n";
         }
         out << "\n(-: the model cannot run there: bdm needs three actors or more with "
                "positions that differ and dangers that differ)\n";

@@ -246,6 +246,49 @@ std::string calibration_html(const Json& c) {
   return h;
 }
 
+/// The classic models' forecasts per issue beside negsim's deal terms.
+std::string classic_html(const Json& summary) {
+  const Json& c = summary["classic_models"];
+  std::string h =
+      "<h2>What the classic models forecast</h2>\n<p>Each model on the scenario's agents and "
+      "issues at the means of their distributions, and the 90% interval over " +
+      std::to_string(c.value("draws", std::uint64_t{0})) +
+      " draws of them; beside them the median terms of negsim's deals. - : the model cannot run "
+      "there.</p>\n<table id=\"classic\"><tr><th>issue</th><th>unit</th><th>status quo</th>";
+  for (const auto& m : c["models"]) h += "<th>" + escape_html(m.get<std::string>()) + "</th>";
+  h += "<th>full deal</th><th>interim deal</th></tr>\n";
+  auto shown = [](const Json& v) {
+    return v.is_number() ? detail::short_number(v.get<double>()) : std::string("-");
+  };
+  for (const auto& [issue, v] : c["issues"].items()) {
+    h += "<tr><td>" + escape_html(issue) + "</td><td>" +
+         escape_html(v.value("unit", std::string())) + "</td><td>" + shown(v["status_quo"]) +
+         "</td>";
+    for (const auto& m : c["models"]) {
+      const std::string name = m.get<std::string>();
+      const Json& f = v[name];
+      const std::string at = shown(f["at_means"]);
+      h += f["at_means"].is_number()
+               ? value_cell("classic_models.issues." + issue + "." + name + ".at_means",
+                            f["at_means"].get<double>(), at)
+               : "<td>-</td>";
+      if (f["q05"].is_number()) {
+        h.insert(h.size() - 5, " (" + shown(f["q05"]) + " &ndash; " + shown(f["q95"]) + ")");
+      }
+    }
+    for (const char* kind : {"full_deal", "interim_deal"}) {
+      const Json* median = nullptr;
+      if (summary.contains("terms") && summary["terms"].contains(kind) &&
+          summary["terms"][kind].contains(issue)) {
+        median = &summary["terms"][kind][issue]["q50"];
+      }
+      h += "<td>" + (median ? shown(*median) : std::string("-")) + "</td>";
+    }
+    h += "</tr>\n";
+  }
+  return h + "</table>\n";
+}
+
 }  // namespace
 
 ReportResult write_report(const std::string& dir_name, bool html) {
@@ -438,6 +481,8 @@ figcaption{color:#555;font-size:.9em}.provenance{font-size:.85em;color:#444}.ski
     }
     h += "</table>\n";
   }
+  // Older summaries (before the classic models joined the report) have none.
+  if (summary.contains("classic_models")) h += classic_html(summary);
   h += "<h2>Plots</h2>\n";
   for (const auto& [name, caption] : drawn) {
     if (name == "outcomes") continue;

@@ -10,9 +10,12 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <system_error>
 
+#include "negsim/classic.hpp"
 #include "negsim/detail/text.hpp"
 #include "negsim/mechanisms/implementation.hpp"
 #include "negsim/version.hpp"
@@ -143,6 +146,53 @@ Json deal_paths_json(const Scenario& s, const Tally& t) {
   return j;
 }
 
+/// What the classic models forecast for each issue (docs/CLASSIC.md
+/// §In negsim's report): each model at the scenario's means and over
+/// kClassicDraws draws of its distributions, from the run's seed.
+constexpr std::uint64_t kClassicDraws = 1000;
+constexpr int kClassicRounds = 10;
+
+Json compute_classic_json(const Scenario& s, std::uint64_t seed) {
+  const std::vector<std::string> models(std::begin(classic::kModelNames),
+                                        std::end(classic::kModelNames));
+  const auto f = classic::monte_carlo(s, models, seed, kClassicDraws, kClassicRounds);
+  auto num = [](double x) { return std::isnan(x) ? Json() : Json(x); };
+  Json issues;
+  for (std::size_t k = 0; k < s.issues.size(); ++k) {
+    Json issue{{"unit", s.issues[k].unit}, {"status_quo", s.issues[k].status_quo}};
+    for (std::size_t m = 0; m < models.size(); ++m) {
+      const classic::ForecastSummary& v = f[m][k];
+      issue[models[m]] =
+          Json{{"at_means", num(v.at_means)}, {"mean", num(v.mean)}, {"q05", num(v.q05)},
+               {"q50", num(v.q50)},           {"q95", num(v.q95)},   {"runs", v.runs}};
+    }
+    issues[s.issues[k].name] = issue;
+  }
+  return Json{{"draws", kClassicDraws},
+              {"seed", seed},
+              {"bdm_rounds", kClassicRounds},
+              {"models", models},
+              {"issues", issues}};
+}
+
+/// summary.json and report.md each show the section: the last one computed
+/// is kept (an exact key: the whole scenario and the seed), so writing both
+/// computes it once.
+Json classic_json(const Scenario& s, std::uint64_t seed) {
+  static std::mutex mutex;
+  static std::optional<std::pair<Scenario, std::uint64_t>> key;
+  static Json value;
+  {
+    const std::lock_guard lock(mutex);
+    if (key && key->second == seed && key->first == s) return value;
+  }
+  Json computed = compute_classic_json(s, seed);
+  const std::lock_guard lock(mutex);
+  key.emplace(s, seed);
+  value = computed;
+  return computed;
+}
+
 }  // namespace
 
 std::string summary_json(const model::Negotiation& neg, const Tally& t, const Provenance& p,
@@ -172,6 +222,8 @@ std::string summary_json(const model::Negotiation& neg, const Tally& t, const Pr
   prov["stopping"] = stop;
   j["provenance"] = prov;
   j.update(results(neg, t));
+  // Not among results(): a sweep's points do without it.
+  j["classic_models"] = classic_json(s, p.seed);
   if (score) j["score"] = Json::parse(score_json(*score));
   return j.dump(2) + "\n";
 }
@@ -393,6 +445,37 @@ std::string report_markdown(const model::Negotiation& neg, const Tally& t, const
   if (t.phased) {
     out += "\n" + std::to_string(t.phased) +
            " deals were reached with relief phased under a legislature's cap.\n";
+  }
+
+  {
+    // The classic models beside negsim's deals (docs/CLASSIC.md).
+    const Json c = classic_json(s, p.seed);
+    out +=
+        "\n## What the classic models forecast\n\n"
+        "Each model on the scenario's agents and issues, at the means of their distributions "
+        "and, in brackets, the 90% interval over " +
+        std::to_string(kClassicDraws) +
+        " draws of them (docs/CLASSIC.md); beside it the median terms of negsim's deals. "
+        "- : the model cannot run there.\n\n"
+        "| issue | unit | status quo | compromise | bdm | smp | full deal | interim deal "
+        "|\n|---|---|---:|---:|---:|---:|---:|---:|\n";
+    auto value = [](const Json& v) {
+      auto at = [&](const char* key) {
+        return v[key].is_null() ? std::string("-") : term(v[key].get<double>());
+      };
+      if (v["q05"].is_null()) return at("at_means");
+      return at("at_means") + " (" + at("q05") + " - " + at("q95") + ")";
+    };
+    for (std::size_t k = 0; k < s.issues.size(); ++k) {
+      const Json& issue = c["issues"][s.issues[k].name];
+      out +=
+          "| " + s.issues[k].name + " | " + s.issues[k].unit + " | " + term(s.issues[k].status_quo);
+      for (const char* m : classic::kModelNames) out += " | " + value(issue[m]);
+      for (std::size_t kind = 0; kind < kDealKinds; ++kind) {
+        out += " | " + (t.outcomes[kind] ? plain(t.terms[kind][k].quantile(0.5)) : "-");
+      }
+      out += " |\n";
+    }
   }
 
   out +=

@@ -6,6 +6,7 @@
 #include "negsim/classic.hpp"
 
 #include <gtest/gtest.h>
+#include <oneapi/tbb/task_arena.h>
 
 #include <cmath>
 #include <cstdlib>
@@ -482,6 +483,83 @@ TEST(ClassicCli, MonteCarloOverAScenarioIsAPureFunctionOfItsSeed) {
   const auto table = test::run_cli({"classic", "smp", "table.csv", "--runs", "10"});
   EXPECT_EQ(table.code, cli::kUsage);
   EXPECT_NE(table.err.find("--runs needs a scenario"), std::string::npos) << table.err;
+}
+
+// negsim run's report shows each classic model per issue as `negsim classic
+// MODEL SCENARIO --runs 1000` computes it, from the run's seed, beside the
+// median terms of negsim's own deals.
+TEST(ClassicReport, ARunsSummaryShowsEachModelAsNegsimClassicComputesIt) {
+  const fs::path dir = fs::temp_directory_path() / test::test_name("classic-report");
+  fs::remove_all(dir);
+  const std::string file = test::kDefaultScenario;
+  const auto run = test::run_cli(
+      {"run", file, "--runs", "2000", "--seed", "11", "--out", dir.string(), "--quiet"});
+  ASSERT_EQ(run.code, cli::kOk) << run.err;
+  std::ifstream in(dir / "summary.json");
+  const auto summary = nlohmann::json::parse(in);
+  const auto& c = summary["classic_models"];
+  EXPECT_EQ(c["draws"].get<int>(), 1000);
+  EXPECT_EQ(c["seed"].get<int>(), 11);
+  const Scenario s = load_scenario(file);
+  ASSERT_EQ(c["issues"].size(), s.issues.size());
+  for (const char* model : kModelNames) {
+    const auto alone = test::run_cli(
+        {"classic", model, file, "--runs", "1000", "--seed", "11", "--format", "json"});
+    ASSERT_EQ(alone.code, cli::kOk) << alone.err;
+    const auto j = nlohmann::json::parse(alone.out);
+    for (const Issue& issue : s.issues) {
+      const auto& mine = c["issues"][issue.name][model];
+      const auto& theirs = j["forecast"][issue.name];
+      for (const char* key : {"at_means", "mean", "q05", "q50", "q95", "runs"}) {
+        EXPECT_EQ(mine[key], theirs[key]) << model << " " << issue.name << " " << key;
+      }
+    }
+  }
+  // The compromise is defined on every issue of the default; its interval
+  // holds its value at the means.
+  for (const Issue& issue : s.issues) {
+    const auto& f = c["issues"][issue.name]["compromise"];
+    EXPECT_LE(f["q05"].get<double>(), f["at_means"].get<double>()) << issue.name;
+    EXPECT_LE(f["at_means"].get<double>(), f["q95"].get<double>()) << issue.name;
+    EXPECT_EQ(c["issues"][issue.name]["status_quo"].get<double>(), issue.status_quo);
+  }
+  // report.md has the table, a row per issue with negsim's median full-deal
+  // terms in its seventh column.
+  std::ifstream md_in(dir / "report.md");
+  const std::string md((std::istreambuf_iterator<char>(md_in)), std::istreambuf_iterator<char>());
+  const auto at = md.find("## What the classic models forecast");
+  ASSERT_NE(at, std::string::npos) << md;
+  const auto row_at = md.find("\n| enrichment |", at);
+  ASSERT_NE(row_at, std::string::npos);
+  std::vector<std::string> cells;
+  std::stringstream row(md.substr(row_at + 3, md.find('\n', row_at + 1) - row_at - 3));
+  for (std::string cell; std::getline(row, cell, '|');) cells.push_back(cell);
+  ASSERT_GE(cells.size(), 8u) << md.substr(row_at, 300);
+  const double full_median = summary["terms"]["full_deal"]["enrichment"]["q50"].get<double>();
+  EXPECT_NEAR(std::stod(cells[6]), full_median, 1e-3 * std::fabs(full_median) + 1e-9)
+      << md.substr(row_at, 300);
+  EXPECT_NE(cells[3].find(" ("), std::string::npos) << cells[3];  // the interval
+  fs::remove_all(dir);
+}
+
+TEST(ClassicReport, MonteCarloIsTheSameWhateverTheThreadCount) {
+  const Scenario s = load_scenario(test::kDefaultScenario);
+  const std::vector<std::string> models(std::begin(kModelNames), std::end(kModelNames));
+  std::vector<std::vector<ForecastSummary>> one, two;
+  tbb::task_arena(1).execute([&] { one = monte_carlo(s, models, 5, 200); });
+  tbb::task_arena(2).execute([&] { two = monte_carlo(s, models, 5, 200); });
+  ASSERT_EQ(one.size(), 3u);
+  for (std::size_t m = 0; m < 3; ++m) {
+    for (std::size_t k = 0; k < s.issues.size(); ++k) {
+      const ForecastSummary &a = one[m][k], &b = two[m][k];
+      EXPECT_EQ(a.runs, b.runs);
+      for (auto [x, y] : {std::pair{a.mean, b.mean}, {a.q05, b.q05}, {a.q95, b.q95}}) {
+        EXPECT_TRUE((std::isnan(x) && std::isnan(y)) || x == y) << m << " " << k;
+      }
+    }
+  }
+  // Another seed draws other tables.
+  EXPECT_NE(monte_carlo(s, {"compromise"}, 6, 200)[0][0].mean, one[0][0].mean);
 }
 
 TEST(ClassicCli, RunsTheCompromiseModelOnAnyTable) {

@@ -67,6 +67,32 @@ ActorTable draw_actor_table(const Scenario& scenario, std::uint64_t seed, std::u
 /// likely position of the final state). NaN where a model cannot run.
 std::vector<double> forecast(const std::string& model, const ActorTable& table, int rounds = 10);
 
+/// A model's forecast on one dimension: at the means of the scenario's
+/// distributions, and over `runs` draws of the actor table (draw_actor_table
+/// of runs 0, 1, ...): the mean and quantiles of the draws where the model
+/// could run (`runs` of them; NaN everywhere when none could).
+struct ForecastSummary {
+  double at_means = std::numeric_limits<double>::quiet_NaN();
+  double mean = std::numeric_limits<double>::quiet_NaN();
+  double q05 = std::numeric_limits<double>::quiet_NaN();
+  double q50 = std::numeric_limits<double>::quiet_NaN();
+  double q95 = std::numeric_limits<double>::quiet_NaN();
+  std::uint64_t runs = 0;
+};
+
+/// The classic models' names, in the order reports give them.
+inline constexpr const char* kModelNames[] = {"compromise", "bdm", "smp"};
+
+/// Monte Carlo over a scenario's distributions: per model of `models`, per
+/// issue, the forecast at the means and over `runs` draws (the same draws
+/// for every model). Draws run in parallel; the result depends only on
+/// (scenario, seed, runs, rounds). The quantiles are the order statistics
+/// floor(q (n - 1)) of the sorted draws.
+std::vector<std::vector<ForecastSummary>> monte_carlo(const Scenario& scenario,
+                                                      const std::vector<std::string>& models,
+                                                      std::uint64_t seed, std::uint64_t runs,
+                                                      int rounds = 10);
+
 /// The compromise model (Achen 2006; Thomson, Stokman, Achen & König 2006):
 /// per dimension, sum of c s x over sum of c s, over the actors with a
 /// position on it. NaN for a dimension where that sum of weights is 0.

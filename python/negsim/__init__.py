@@ -299,6 +299,22 @@ class Result:
         return frame
 
     @cached_property
+    def classic(self) -> pd.DataFrame:
+        """What the classic models forecast (docs/CLASSIC.md), by (issue,
+        model): at the means of the scenario's distributions, and the mean,
+        q05, q50 and q95 over ``draws`` draws of them, with the draws where
+        the model could run (``runs``). NaN where it cannot run."""
+        rows = {}
+        for issue, per in self.summary.get("classic_models", {}).get("issues", {}).items():
+            for model in self.summary["classic_models"]["models"]:
+                rows[(issue, model)] = {k: (float("nan") if v is None else v) for k, v in per[model].items()}
+        if not rows:
+            return pd.DataFrame(index=pd.MultiIndex.from_tuples([], names=["issue", "model"]))
+        frame = pd.DataFrame.from_dict(rows, orient="index")
+        frame.index = pd.MultiIndex.from_tuples(list(rows), names=["issue", "model"])
+        return frame
+
+    @cached_property
     def utility(self) -> pd.DataFrame:
         """Each agent's utility of the outcome: n, mean and quantiles."""
         return _frame(self.summary["utility"], "agent")

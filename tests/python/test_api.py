@@ -139,10 +139,18 @@ def test_the_same_run_twice_in_one_process_gives_the_same_numbers(default_path):
     s = negsim.load(default_path)
     a = negsim.run(s, runs=5000, seed=9, threads=1)
     b = negsim.run(s, runs=5000, seed=9, threads=2)
-    for frame in ("outcomes", "causes", "terms", "utility", "events", "incidence", "holdouts"):
+    for frame in ("outcomes", "causes", "terms", "utility", "events", "incidence", "holdouts", "classic"):
         pd.testing.assert_frame_equal(getattr(a, frame), getattr(b, frame))
     c = negsim.run(s, runs=5000, seed=10)
     assert not a.outcomes["count"].equals(c.outcomes["count"])  # the seed matters
+    # The classic models per issue, as summary.json gives them: the
+    # compromise runs on every issue of the default, and its draws follow
+    # the run's seed.
+    assert a.classic.loc[("enrichment", "compromise"), "at_means"] == \
+        a.summary["classic_models"]["issues"]["enrichment"]["compromise"]["at_means"]
+    assert set(a.classic.index.get_level_values("model")) == {"compromise", "bdm", "smp"}
+    assert (a.classic.xs("compromise", level="model")["runs"] == 1000).all()
+    assert a.classic.loc[("enrichment", "compromise"), "mean"] != c.classic.loc[("enrichment", "compromise"), "mean"]
 
 
 def test_a_result_and_a_trace_outlive_their_scenario(default_path):
