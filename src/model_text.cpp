@@ -114,9 +114,21 @@ IssueVec reneged(const Preferences& p, const IssueVec& x, const IssueVec& status
 
 double perceived_value(const Preferences& p, double trust, const IssueVec& x,
                        const IssueVec& status_quo, std::size_t n) {
-  const double kept = utility(p, x, n);
-  if (trust >= 1) return kept;
-  return trust * kept + (1 - trust) * utility(p, reneged(p, x, status_quo, n), n);
+  if (trust >= 1) return utility(p, x, n);
+  // utility(x) and utility(reneged(x)) in one pass: each sum runs over the
+  // issues in the same order as utility()'s, and an issue the reneging
+  // leaves alone shares its loss, so the digits are utility()'s.
+  double kept = 1, broken = 1;
+  for (std::size_t k = 0; k < n; ++k) {
+    const double s = (*p.salience)[k];
+    if (s == 0) continue;
+    const double theta = (*p.ideal)[k];
+    const double here = loss(x[k] - theta, p.gamma);
+    kept -= s * here;
+    const bool reverts = std::fabs(x[k] - theta) < std::fabs(status_quo[k] - theta);
+    broken -= s * (reverts ? loss(status_quo[k] - theta, p.gamma) : here);
+  }
+  return trust * kept + (1 - trust) * broken;
 }
 
 void TextSpace::project(IssueVec& x) const {
@@ -200,14 +212,36 @@ NashResult nash_text(std::span<const Party> parties, const TextSpace& space, con
     claim[i] = std::min(parties[i].disagreement, at_start);
     if (claim[i] < parties[i].disagreement) result.claims_lowered = true;
   }
+  // The objective at a trial point computes each smoothed loss with its
+  // derivatives into `trial`; when the point is taken they are the next
+  // Newton step's (`current`), computed once, from the same arguments.
+  using Losses = std::array<std::array<Smooth, kMaxIssues>, kMaxAgents>;
+  Losses buffers[2];
+  Losses* trial = &buffers[0];
+  Losses* current = &buffers[1];
+  bool have_current = false;
   auto objective = [&](const IssueVec& y) {
     double f = 0;
     for (std::size_t i = 0; i < parties.size(); ++i) {
-      const double g = smoothed_utility(i, y) - claim[i];
+      const Party& p = parties[i];
+      double u = 1 - constant_loss[i];
+      for (int j = 0; j < m; ++j) {
+        const std::size_t k = var[static_cast<std::size_t>(j)];
+        const double s = (*p.prefs.salience)[k];
+        if (s == 0) continue;
+        const Smooth phi = smooth_loss(y[k] - (*p.prefs.ideal)[k], p.prefs.gamma);
+        (*trial)[i][static_cast<std::size_t>(j)] = phi;
+        u -= s * phi.value;
+      }
+      const double g = u - claim[i];
       if (g <= 0) return -std::numeric_limits<double>::infinity();
-      f += parties[i].weight * std::log(g);
+      f += p.weight * std::log(g);
     }
     return f;
+  };
+  auto take_trial = [&] {
+    std::swap(trial, current);
+    have_current = true;
   };
   double fx = std::numeric_limits<double>::quiet_NaN();  // objective at x, once known
   if (warm) {
@@ -222,9 +256,13 @@ NashResult nash_text(std::span<const Party> parties, const TextSpace& space, con
     if (fw > -std::numeric_limits<double>::infinity()) {
       x = w;
       fx = fw;
+      take_trial();
     }
   }
-  if (std::isnan(fx)) fx = objective(x);
+  if (std::isnan(fx)) {
+    fx = objective(x);
+    if (fx > -std::numeric_limits<double>::infinity()) take_trial();
+  }
 
   Vec grad(m);
   Mat hess(m, m);
@@ -233,23 +271,36 @@ NashResult nash_text(std::span<const Party> parties, const TextSpace& space, con
     result.iterations = it + 1;
     grad.setZero();
     hess.setZero();
-    std::array<Smooth, kMaxIssues> phi{};
+    if (!have_current) {
+      // The objective at x stopped at a party without gain: compute afresh.
+      for (std::size_t i = 0; i < parties.size(); ++i) {
+        const Party& p = parties[i];
+        for (int j = 0; j < m; ++j) {
+          const std::size_t k = var[static_cast<std::size_t>(j)];
+          if ((*p.prefs.salience)[k] == 0) continue;
+          (*current)[i][static_cast<std::size_t>(j)] =
+              smooth_loss(x[k] - (*p.prefs.ideal)[k], p.prefs.gamma);
+        }
+      }
+      have_current = true;
+    }
     for (std::size_t i = 0; i < parties.size(); ++i) {
       const Party& p = parties[i];
+      const auto& phi = (*current)[i];
       // Each loss once: its value for g_i, its derivatives for the step.
       double g = 1 - claim[i] - constant_loss[i];
       for (int j = 0; j < m; ++j) {
         const std::size_t k = var[static_cast<std::size_t>(j)];
         const double s = (*p.prefs.salience)[k];
         if (s == 0) continue;
-        phi[k] = smooth_loss(x[k] - (*p.prefs.ideal)[k], p.prefs.gamma);
-        g -= s * phi[k].value;
+        g -= s * phi[static_cast<std::size_t>(j)].value;
       }
       for (int j = 0; j < m; ++j) {
         const std::size_t k = var[static_cast<std::size_t>(j)];
         const double s = (*p.prefs.salience)[k];
-        dgi(j) = s == 0 ? 0.0 : -s * phi[k].d1;
-        hess(j, j) += s == 0 ? 0.0 : p.weight * (-s * phi[k].d2) / g;
+        const Smooth& f = phi[static_cast<std::size_t>(j)];
+        dgi(j) = s == 0 ? 0.0 : -s * f.d1;
+        hess(j, j) += s == 0 ? 0.0 : p.weight * (-s * f.d2) / g;
       }
       grad += (p.weight / g) * dgi;
       hess -= (p.weight / (g * g)) * dgi * dgi.transpose();
@@ -308,6 +359,7 @@ NashResult nash_text(std::span<const Party> parties, const TextSpace& space, con
         moved = step > kStepTolerance;
         x = y;
         fx = fy;
+        take_trial();
         break;
       }
     }

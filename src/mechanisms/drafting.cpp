@@ -252,14 +252,16 @@ void Drafting::step(Run& run) const {
   Talks& t = run.talks;
   State& st = run.state<State>(state_);
   const Negotiation& neg = run.negotiation();
-  std::array<Voice, kMaxAgents> voices{};
+  // The round's voices and parties: per thread, so a round fills only the
+  // entries in use instead of building two arrays of kMaxAgents.
+  thread_local std::array<Voice, kMaxAgents> voices;
   std::size_t n_voices = 0;
   for (std::size_t a = 0; a < t.n_agents; ++a) {
     if (run.scenario().agents[a].role == Role::mediator) continue;
     // A mediator's bias tilts the favoured principal's voice too.
     voices[n_voices++] = Voice{&t.position[a], &t.salience[a], t.capability[a] * st.tilt[a]};
   }
-  std::array<Party, kMaxAgents> parties{};
+  thread_local std::array<Party, kMaxAgents> parties;
   const auto& principals = neg.principals();
   for (std::size_t p = 0; p < principals.size(); ++p) {
     const std::size_t i = principals[p];
