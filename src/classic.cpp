@@ -10,6 +10,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "negsim/detail/happens_before.hpp"
 #include "negsim/detail/overloaded.hpp"
 #include "negsim/detail/text.hpp"
 #include "negsim/detail/yaml_check.hpp"
@@ -948,11 +949,16 @@ std::vector<std::vector<ForecastSummary>> monte_carlo(const Scenario& s,
   // draws[r][m][k]: each run's slot written by one task, so the order of
   // the tasks cannot change a digit.
   std::vector<std::vector<std::vector<double>>> draws(runs);
+  char before = 0, after = 0;  // addresses for the happens-before annotations
+  detail::region_start(&before);
   tbb::parallel_for(std::uint64_t{0}, runs, [&](std::uint64_t r) {
+    detail::task_start(&before);
     const ActorTable table = draw_actor_table(s, seed, r);
     draws[r].reserve(nm);
     for (const std::string& m : models) draws[r].push_back(forecast(m, table, rounds));
+    detail::task_end(&after);
   });
+  detail::region_end(&after);
   std::vector<std::vector<ForecastSummary>> out(nm, std::vector<ForecastSummary>(nd));
   for (std::size_t m = 0; m < nm; ++m) {
     const std::vector<double> at = forecast(models[m], means, rounds);

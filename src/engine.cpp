@@ -10,30 +10,18 @@
 #include <cmath>
 #include <limits>
 
+#include "negsim/detail/happens_before.hpp"
+
 namespace negsim {
 namespace {
 
 constexpr double kFixedPointScale = 4294967296.0;  // 2^32
 constexpr std::size_t kBins = 1000;
 
-// ThreadSanitizer cannot see the synchronisation inside an uninstrumented
-// oneTBB (Debian's is not built with it). These annotations state the
-// happens-before edges TBB guarantees - the caller's writes before a
-// parallel region reach every task; every task's writes reach the caller
-// after it - and nothing more, so races between tasks are still caught.
-#if defined(__SANITIZE_THREAD__)
-extern "C" void __tsan_acquire(void* address);
-extern "C" void __tsan_release(void* address);
-void region_start(void* edge) { __tsan_release(edge); }
-void task_start(void* edge) { __tsan_acquire(edge); }
-void task_end(void* edge) { __tsan_release(edge); }
-void region_end(void* edge) { __tsan_acquire(edge); }
-#else
-void region_start(void*) {}
-void task_start(void*) {}
-void task_end(void*) {}
-void region_end(void*) {}
-#endif
+using detail::region_end;
+using detail::region_start;
+using detail::task_end;
+using detail::task_start;
 
 }  // namespace
 
