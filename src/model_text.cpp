@@ -20,44 +20,22 @@ constexpr double kArmijoShare = 1e-4;
 // halving it at most this many times (2^-30 of a full step: below any digit).
 constexpr int kMaxBacktracks = 30;
 
-using Vec = Eigen::Matrix<double, Eigen::Dynamic, 1, 0, static_cast<int>(kMaxIssues), 1>;
-using Mat = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, 0, static_cast<int>(kMaxIssues),
-                          static_cast<int>(kMaxIssues)>;
-
-/// Solves a x = b for symmetric positive definite a (Cholesky). Small
-/// systems - the usual case, a handful of issues - go to fixed-size Eigen
-/// matrices, which Eigen unrolls; larger ones to the bounded dynamic type.
+/// The Newton step's vectors and matrices: fixed-size for the usual handful
+/// of variables (Eigen unrolls them), bounded dynamic beyond kFixedUpTo.
+/// Each size runs the same operations in the same order, so the digits do
+/// not depend on which type holds them.
+constexpr int kFixedUpTo = 6;
 template <int M>
-bool solve_fixed(const Mat& a, const Vec& b, Vec& x) {
-  const Eigen::Matrix<double, M, M> fixed = a.topLeftCorner<M, M>();
-  const Eigen::LLT<Eigen::Matrix<double, M, M>> llt(fixed);
-  if (llt.info() != Eigen::Success) return false;
-  x = llt.solve(b.head<M>());
-  return true;
-}
-
-bool solve_spd(const Mat& a, const Vec& b, Vec& x) {
-  switch (a.rows()) {
-    case 1:
-      return solve_fixed<1>(a, b, x);
-    case 2:
-      return solve_fixed<2>(a, b, x);
-    case 3:
-      return solve_fixed<3>(a, b, x);
-    case 4:
-      return solve_fixed<4>(a, b, x);
-    case 5:
-      return solve_fixed<5>(a, b, x);
-    case 6:
-      return solve_fixed<6>(a, b, x);
-    default: {
-      const Eigen::LLT<Mat> llt(a);
-      if (llt.info() != Eigen::Success) return false;
-      x = llt.solve(b);
-      return true;
-    }
-  }
-}
+struct Linear {
+  using Vec = Eigen::Matrix<double, M, 1>;
+  using Mat = Eigen::Matrix<double, M, M>;
+};
+template <>
+struct Linear<Eigen::Dynamic> {
+  using Vec = Eigen::Matrix<double, Eigen::Dynamic, 1, 0, static_cast<int>(kMaxIssues), 1>;
+  using Mat = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, 0, static_cast<int>(kMaxIssues),
+                            static_cast<int>(kMaxIssues)>;
+};
 
 double loss(double z, double gamma) {
   const double a = std::fabs(z);
@@ -160,25 +138,18 @@ IssueVec compromise_text(std::span<const Voice> voices, const TextSpace& space) 
   return x;
 }
 
-NashResult nash_text(std::span<const Party> parties, const TextSpace& space, const IssueVec& start,
-                     const IssueVec* warm) {
-  NashResult result;
-  const std::size_t n = space.n;
-  // The variables: settled issues with a zone wider than a point.
-  std::array<std::size_t, kMaxIssues> var{};
-  int m = 0;
-  for (std::size_t k = 0; k < n; ++k) {
-    if (space.settles[k] && space.has_zone(k) && space.lo[k] < space.hi[k]) {
-      var[static_cast<std::size_t>(m++)] = k;
-    }
-  }
-  IssueVec x = start;
-  space.project(x);
-  if (m == 0 || parties.empty()) {
-    result.text = x;
-    return result;
-  }
+namespace {
 
+/// nash_text's ascent over the m variables `var` from the projected start
+/// x, with the linear algebra of size M (Eigen::Dynamic: any m).
+template <int M>
+void ascend(std::span<const Party> parties, const TextSpace& space,
+            const std::array<std::size_t, kMaxIssues>& var, const int m, IssueVec& x,
+            const IssueVec* warm, NashResult& result) {
+  using Vec = typename Linear<M>::Vec;
+  using Mat = typename Linear<M>::Mat;
+  using DynamicVec = typename Linear<Eigen::Dynamic>::Vec;
+  const std::size_t n = space.n;
   // g_i(x) = 1 - d_i - sum_k s_ik phi(x_k - theta_ik), smoothed. Issues
   // that are not variables keep their value through the solve, so their
   // part of each party's loss is computed once.
@@ -264,9 +235,11 @@ NashResult nash_text(std::span<const Party> parties, const TextSpace& space, con
     if (fx > -std::numeric_limits<double>::infinity()) take_trial();
   }
 
-  Vec grad(m);
-  Mat hess(m, m);
-  Vec dgi(m);
+  Vec grad, dgi;
+  Mat hess;
+  grad.resize(m);
+  dgi.resize(m);
+  hess.resize(m, m);
   for (int it = 0; it < kMaxNewtonIterations; ++it) {
     result.iterations = it + 1;
     grad.setZero();
@@ -303,7 +276,13 @@ NashResult nash_text(std::span<const Party> parties, const TextSpace& space, con
         hess(j, j) += s == 0 ? 0.0 : p.weight * (-s * f.d2) / g;
       }
       grad += (p.weight / g) * dgi;
-      hess -= (p.weight / (g * g)) * dgi * dgi.transpose();
+      // The rank-one update as Eigen's outer product computes it for the
+      // dynamic type, column by column, (c dgi_j) dgi_i: the fixed-size
+      // types' lazy product would round c dgi_i dgi_j the other way round.
+      const double c = p.weight / (g * g);
+      for (int b = 0; b < m; ++b) {
+        for (int a = 0; a < m; ++a) hess(a, b) -= (c * dgi(a)) * dgi(b);
+      }
     }
     // Projected Newton: issues at a bound the gradient pushes against are
     // held there; the others take a Newton step.
@@ -313,7 +292,10 @@ NashResult nash_text(std::span<const Party> parties, const TextSpace& space, con
       held[static_cast<std::size_t>(j)] =
           (x[k] <= space.lo[k] && grad(j) < 0) || (x[k] >= space.hi[k] && grad(j) > 0);
     }
-    Vec direction = Vec::Zero(m);
+    // The step and its right-hand side stay of the dynamic type: Eigen
+    // solves a fixed-size right-hand side by an unrolled triangular solve
+    // that sums in another order, which would move the last digit.
+    DynamicVec direction = DynamicVec::Zero(m);
     Mat neg = -hess;
     for (int j = 0; j < m; ++j) {
       if (!held[static_cast<std::size_t>(j)]) continue;
@@ -321,15 +303,25 @@ NashResult nash_text(std::span<const Party> parties, const TextSpace& space, con
       neg.col(j).setZero();
       neg(j, j) = 1;
     }
-    Vec rhs = grad;
-    for (int j = 0; j < m; ++j) {
-      if (held[static_cast<std::size_t>(j)]) rhs(j) = 0;
-    }
+    DynamicVec rhs(m);
+    for (int j = 0; j < m; ++j) rhs(j) = held[static_cast<std::size_t>(j)] ? 0.0 : grad(j);
     if (rhs.squaredNorm() == 0) break;  // stationary
-    if (solve_spd(neg, rhs, direction)) {
+    const Eigen::LLT<Mat> llt(neg);
+    if (llt.info() == Eigen::Success) {
+      direction = llt.solve(rhs);
       // The Newton decrement is the gain a full step promises: when it is
       // negligible the text has converged.
-      if (rhs.dot(direction) < kDecrementTolerance) break;
+      // (GCC 12 warns of Eigen's packet loads past the m entries in use in
+      // code it cannot see is dead when M is 1 or 2: a false positive.)
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+      const double decrement = rhs.dot(direction);
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+      if (decrement < kDecrementTolerance) break;
     } else {
       direction = rhs;  // not concave here (gamma < 1): a gradient step
     }
@@ -364,6 +356,48 @@ NashResult nash_text(std::span<const Party> parties, const TextSpace& space, con
       }
     }
     if (!moved) break;
+  }
+}
+
+}  // namespace
+
+NashResult nash_text(std::span<const Party> parties, const TextSpace& space, const IssueVec& start,
+                     const IssueVec* warm) {
+  NashResult result;
+  const std::size_t n = space.n;
+  // The variables: settled issues with a zone wider than a point.
+  std::array<std::size_t, kMaxIssues> var;
+  int m = 0;
+  for (std::size_t k = 0; k < n; ++k) {
+    if (space.settles[k] && space.has_zone(k) && space.lo[k] < space.hi[k]) {
+      var[static_cast<std::size_t>(m++)] = k;
+    }
+  }
+  IssueVec x = start;
+  space.project(x);
+  if (m > 0 && !parties.empty()) {
+    switch (m) {
+      case 1:
+        ascend<1>(parties, space, var, m, x, warm, result);
+        break;
+      case 2:
+        ascend<2>(parties, space, var, m, x, warm, result);
+        break;
+      case 3:
+        ascend<3>(parties, space, var, m, x, warm, result);
+        break;
+      case 4:
+        ascend<4>(parties, space, var, m, x, warm, result);
+        break;
+      case 5:
+        ascend<5>(parties, space, var, m, x, warm, result);
+        break;
+      case 6:
+        ascend<kFixedUpTo>(parties, space, var, m, x, warm, result);
+        break;
+      default:
+        ascend<Eigen::Dynamic>(parties, space, var, m, x, warm, result);
+    }
   }
   result.text = x;
   return result;
