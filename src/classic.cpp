@@ -1,6 +1,7 @@
 #include "negsim/classic.hpp"
 
 #include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/task_arena.h>
 
 #include <algorithm>
 #include <cmath>
@@ -943,21 +944,28 @@ ActorTable draw_actor_table(const Scenario& s, std::uint64_t seed, std::uint64_t
 std::vector<std::vector<ForecastSummary>> monte_carlo(const Scenario& s,
                                                       const std::vector<std::string>& models,
                                                       std::uint64_t seed, std::uint64_t runs,
-                                                      int rounds) {
+                                                      int rounds, int threads) {
   const ActorTable means = actor_table(s);
   const std::size_t nd = means.dimensions.size(), nm = models.size();
   // draws[r][m][k]: each run's slot written by one task, so the order of
   // the tasks cannot change a digit.
   std::vector<std::vector<std::vector<double>>> draws(runs);
   char before = 0, after = 0;  // addresses for the happens-before annotations
+  auto all_draws = [&] {
+    tbb::parallel_for(std::uint64_t{0}, runs, [&](std::uint64_t r) {
+      detail::task_start(&before);
+      const ActorTable table = draw_actor_table(s, seed, r);
+      draws[r].reserve(nm);
+      for (const std::string& m : models) draws[r].push_back(forecast(m, table, rounds));
+      detail::task_end(&after);
+    });
+  };
   detail::region_start(&before);
-  tbb::parallel_for(std::uint64_t{0}, runs, [&](std::uint64_t r) {
-    detail::task_start(&before);
-    const ActorTable table = draw_actor_table(s, seed, r);
-    draws[r].reserve(nm);
-    for (const std::string& m : models) draws[r].push_back(forecast(m, table, rounds));
-    detail::task_end(&after);
-  });
+  if (threads > 0) {
+    tbb::task_arena(threads).execute(all_draws);
+  } else {
+    all_draws();
+  }
   detail::region_end(&after);
   std::vector<std::vector<ForecastSummary>> out(nm, std::vector<ForecastSummary>(nd));
   for (std::size_t m = 0; m < nm; ++m) {

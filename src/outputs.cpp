@@ -152,10 +152,10 @@ Json deal_paths_json(const Scenario& s, const Tally& t) {
 constexpr std::uint64_t kClassicDraws = 1000;
 constexpr int kClassicRounds = 10;
 
-Json compute_classic_json(const Scenario& s, std::uint64_t seed) {
+Json compute_classic_json(const Scenario& s, std::uint64_t seed, int threads) {
   const std::vector<std::string> models(std::begin(classic::kModelNames),
                                         std::end(classic::kModelNames));
-  const auto f = classic::monte_carlo(s, models, seed, kClassicDraws, kClassicRounds);
+  const auto f = classic::monte_carlo(s, models, seed, kClassicDraws, kClassicRounds, threads);
   auto num = [](double x) { return std::isnan(x) ? Json() : Json(x); };
   Json issues;
   for (std::size_t k = 0; k < s.issues.size(); ++k) {
@@ -178,7 +178,7 @@ Json compute_classic_json(const Scenario& s, std::uint64_t seed) {
 /// summary.json and report.md each show the section: the last one computed
 /// is kept (an exact key: the whole scenario and the seed), so writing both
 /// computes it once.
-Json classic_json(const Scenario& s, std::uint64_t seed) {
+Json classic_json(const Scenario& s, std::uint64_t seed, int threads) {
   static std::mutex mutex;
   static std::optional<std::pair<Scenario, std::uint64_t>> key;
   static Json value;
@@ -186,7 +186,7 @@ Json classic_json(const Scenario& s, std::uint64_t seed) {
     const std::lock_guard lock(mutex);
     if (key && key->second == seed && key->first == s) return value;
   }
-  Json computed = compute_classic_json(s, seed);
+  Json computed = compute_classic_json(s, seed, threads);
   const std::lock_guard lock(mutex);
   key.emplace(s, seed);
   value = computed;
@@ -223,7 +223,7 @@ std::string summary_json(const model::Negotiation& neg, const Tally& t, const Pr
   j["provenance"] = prov;
   j.update(results(neg, t));
   // Not among results(): a sweep's points do without it.
-  j["classic_models"] = classic_json(s, p.seed);
+  j["classic_models"] = classic_json(s, p.seed, p.threads);
   if (score) j["score"] = Json::parse(score_json(*score));
   return j.dump(2) + "\n";
 }
@@ -449,7 +449,7 @@ std::string report_markdown(const model::Negotiation& neg, const Tally& t, const
 
   {
     // The classic models beside negsim's deals (docs/CLASSIC.md).
-    const Json c = classic_json(s, p.seed);
+    const Json c = classic_json(s, p.seed, p.threads);
     out +=
         "\n## What the classic models forecast\n\n"
         "Each model on the scenario's agents and issues, at the means of their distributions "

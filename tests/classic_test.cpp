@@ -546,14 +546,19 @@ TEST(ClassicReport, MonteCarloIsTheSameWhateverTheThreadCount) {
   const Scenario s = load_scenario(test::kDefaultScenario);
   const std::vector<std::string> models(std::begin(kModelNames), std::end(kModelNames));
   std::vector<std::vector<ForecastSummary>> one, two;
-  tbb::task_arena(1).execute([&] { one = monte_carlo(s, models, 5, 200); });
-  tbb::task_arena(2).execute([&] { two = monte_carlo(s, models, 5, 200); });
+  std::vector<std::vector<ForecastSummary>> arena;
+  one = monte_carlo(s, models, 5, 200, 10, 1);
+  two = monte_carlo(s, models, 5, 200, 10, 2);
+  // With no thread count, the caller's task arena's.
+  tbb::task_arena(2).execute([&] { arena = monte_carlo(s, models, 5, 200); });
   ASSERT_EQ(one.size(), 3u);
   for (std::size_t m = 0; m < 3; ++m) {
     for (std::size_t k = 0; k < s.issues.size(); ++k) {
-      const ForecastSummary &a = one[m][k], &b = two[m][k];
+      const ForecastSummary &a = one[m][k], &b = two[m][k], &c = arena[m][k];
       EXPECT_EQ(a.runs, b.runs);
-      for (auto [x, y] : {std::pair{a.mean, b.mean}, {a.q05, b.q05}, {a.q95, b.q95}}) {
+      EXPECT_EQ(a.runs, c.runs);
+      for (auto [x, y] : {std::pair{a.mean, b.mean}, {a.q05, b.q05}, {a.q95, b.q95},
+                          {a.mean, c.mean}, {a.q50, c.q50}}) {
         EXPECT_TRUE((std::isnan(x) && std::isnan(y)) || x == y) << m << " " << k;
       }
     }

@@ -85,13 +85,14 @@ inline constexpr const char* kModelNames[] = {"compromise", "bdm", "smp"};
 
 /// Monte Carlo over a scenario's distributions: per model of `models`, per
 /// issue, the forecast at the means and over `runs` draws (the same draws
-/// for every model). Draws run in parallel; the result depends only on
+/// for every model). Draws run in parallel on `threads` threads (0: the
+/// current task arena's, all cores by default); the result depends only on
 /// (scenario, seed, runs, rounds). The quantiles are the order statistics
 /// floor(q (n - 1)) of the sorted draws.
 std::vector<std::vector<ForecastSummary>> monte_carlo(const Scenario& scenario,
                                                       const std::vector<std::string>& models,
                                                       std::uint64_t seed, std::uint64_t runs,
-                                                      int rounds = 10);
+                                                      int rounds = 10, int threads = 0);
 
 /// The compromise model (Achen 2006; Thomson, Stokman, Achen & König 2006):
 /// per dimension, sum of c s x over sum of c s, over the actors with a
