@@ -13,6 +13,7 @@
 
 #include "negsim/detail/happens_before.hpp"
 #include "negsim/detail/overloaded.hpp"
+#include "negsim/detail/sample.hpp"
 #include "negsim/detail/text.hpp"
 #include "negsim/detail/yaml_check.hpp"
 #include "negsim/detail/yaml_tree.hpp"
@@ -978,18 +979,13 @@ std::vector<std::vector<ForecastSummary>> monte_carlo(const Scenario& s,
       for (std::uint64_t r = 0; r < runs; ++r) {
         if (!std::isnan(draws[r][m][k])) v.push_back(draws[r][m][k]);
       }
-      f.runs = v.size();
-      if (v.empty()) continue;
-      double total = 0;
-      for (double x : v) total += x;
-      f.mean = total / static_cast<double>(v.size());
-      std::sort(v.begin(), v.end());
-      auto quantile = [&](double q) {
-        return v[static_cast<std::size_t>(std::floor(q * static_cast<double>(v.size() - 1)))];
-      };
-      f.q05 = quantile(0.05);
-      f.q50 = quantile(0.5);
-      f.q95 = quantile(0.95);
+      const detail::Sample sample(std::move(v));
+      f.runs = sample.size();
+      if (sample.empty()) continue;
+      f.mean = sample.mean();
+      f.q05 = sample.quantile(0.05);
+      f.q50 = sample.quantile(0.5);
+      f.q95 = sample.quantile(0.95);
     }
   }
   return out;

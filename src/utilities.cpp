@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "negsim/detail/sample.hpp"
 #include "negsim/detail/text.hpp"
 #include "negsim/mechanism.hpp"
 
@@ -14,16 +15,11 @@ namespace {
 
 UtilityCell summarise(std::vector<double> values) {
   UtilityCell cell;
-  if (values.empty()) return cell;
-  double total = 0;
-  for (double v : values) total += v;
-  cell.mean = total / static_cast<double>(values.size());
-  std::sort(values.begin(), values.end());
-  auto quantile = [&](double q) {
-    return values[static_cast<std::size_t>(std::floor(q * static_cast<double>(values.size() - 1)))];
-  };
-  cell.q05 = quantile(0.05);
-  cell.q95 = quantile(0.95);
+  const detail::Sample sample(std::move(values));
+  if (sample.empty()) return cell;
+  cell.mean = sample.mean();
+  cell.q05 = sample.quantile(0.05);
+  cell.q95 = sample.quantile(0.95);
   return cell;
 }
 

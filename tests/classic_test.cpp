@@ -557,8 +557,11 @@ TEST(ClassicReport, MonteCarloIsTheSameWhateverTheThreadCount) {
       const ForecastSummary &a = one[m][k], &b = two[m][k], &c = arena[m][k];
       EXPECT_EQ(a.runs, b.runs);
       EXPECT_EQ(a.runs, c.runs);
-      for (auto [x, y] : {std::pair{a.mean, b.mean}, {a.q05, b.q05}, {a.q95, b.q95},
-                          {a.mean, c.mean}, {a.q50, c.q50}}) {
+      for (auto [x, y] : {std::pair{a.mean, b.mean},
+                          {a.q05, b.q05},
+                          {a.q95, b.q95},
+                          {a.mean, c.mean},
+                          {a.q50, c.q50}}) {
         EXPECT_TRUE((std::isnan(x) && std::isnan(y)) || x == y) << m << " " << k;
       }
     }
