@@ -37,6 +37,108 @@ struct Linear<Eigen::Dynamic> {
                             static_cast<int>(kMaxIssues)>;
 };
 
+using Terms = std::array<double, kMaxIssues>;
+
+/// v_0 + ... + v_(k-1) in the order Eigen 3.4's SSE2 reduction of a
+/// dynamic vector adds them (Redux.h, LinearVectorizedTraversal): the even
+/// and the odd entries in two lanes, in pairs of packets, the lanes added,
+/// then the odd entry left over. The Newton step's sums keep the digits
+/// they had when Eigen computed them, whatever the build's vector flags.
+inline double eigen_order_sum(const Terms& v, int k) {
+  if (k <= 0) return 0;
+  if (k == 1) return v[0];
+  const auto at = [&](int i) { return v[static_cast<std::size_t>(i)]; };
+  const int pairs = k / 2 * 2, quads = k / 4 * 4;
+  double even = at(0), odd = at(1);
+  if (pairs > 2) {
+    double even2 = at(2), odd2 = at(3);
+    for (int i = 4; i < quads; i += 4) {
+      even += at(i);
+      odd += at(i + 1);
+      even2 += at(i + 2);
+      odd2 += at(i + 3);
+    }
+    even += even2;
+    odd += odd2;
+    if (pairs > quads) {
+      even += at(quads);
+      odd += at(quads + 1);
+    }
+  }
+  double sum = even + odd;
+  for (int i = pairs; i < k; ++i) sum += at(i);
+  return sum;
+}
+
+/// The Newton step: solves a x = b for the symmetric positive definite a
+/// (its lower triangle) by Cholesky, false when a is not positive definite
+/// (Eigen's NumericalIssue). For the fixed sizes (up to kFixedUpTo, within
+/// Eigen's panel width of 8) by hand, in the order of Eigen 3.4's
+/// llt_inplace::unblocked (LLT.h: x = a_kk - |l_k,<k|^2, then column k
+/// below the diagonal less the products of the rows, over x) and of its
+/// triangular_solve_vector (TriangularSolverVector.h: forward substitution
+/// by columns, skipping zeros; back substitution by rows, summed as
+/// eigen_order_sum does), which is what set the digits; beyond, Eigen's LLT.
+template <int M>
+bool newton_solve(const typename Linear<M>::Mat& a, const Terms& b, Terms& x, int m) {
+  if constexpr (M == Eigen::Dynamic) {
+    using Vec = typename Linear<Eigen::Dynamic>::Vec;
+    const Eigen::LLT<typename Linear<Eigen::Dynamic>::Mat> llt(a);
+    if (llt.info() != Eigen::Success) return false;
+    Vec rhs(m);
+    for (int j = 0; j < m; ++j) rhs(j) = b[static_cast<std::size_t>(j)];
+    const Vec solved = llt.solve(rhs);
+    for (int j = 0; j < m; ++j) x[static_cast<std::size_t>(j)] = solved(j);
+    return true;
+  } else {
+    static_assert(M <= 8, "the hand-written solve follows Eigen's single panel");
+    std::array<std::array<double, M>, M> l;  // l[i][j] for i >= j
+    for (int i = 0; i < m; ++i) {
+      for (int j = 0; j <= i; ++j) l[i][j] = a(i, j);
+    }
+    for (int k = 0; k < m; ++k) {
+      double d = l[k][k];
+      if (k > 0) {
+        double norm = l[k][0] * l[k][0];
+        for (int j = 1; j < k; ++j) norm += l[k][j] * l[k][j];
+        d -= norm;
+      }
+      if (d <= 0) return false;
+      d = std::sqrt(d);
+      l[k][k] = d;
+      for (int i = k + 1; i < m; ++i) {
+        if (k > 0) {
+          double dot = l[i][0] * l[k][0];
+          for (int j = 1; j < k; ++j) dot += l[i][j] * l[k][j];
+          l[i][k] -= dot;
+        }
+        l[i][k] /= d;
+      }
+    }
+    x = b;
+    for (int i = 0; i < m; ++i) {
+      double& xi = x[static_cast<std::size_t>(i)];
+      if (xi == 0) continue;
+      xi /= l[i][i];
+      for (int r = i + 1; r < m; ++r) x[static_cast<std::size_t>(r)] -= xi * l[r][i];
+    }
+    Terms products;
+    for (int i = m - 1; i >= 0; --i) {
+      double& xi = x[static_cast<std::size_t>(i)];
+      const int k = m - 1 - i;
+      if (k > 0) {
+        for (int t = 0; t < k; ++t) {
+          products[static_cast<std::size_t>(t)] =
+              l[i + 1 + t][i] * x[static_cast<std::size_t>(i + 1 + t)];
+        }
+        xi -= eigen_order_sum(products, k);
+      }
+      if (xi != 0) xi /= l[i][i];
+    }
+    return true;
+  }
+}
+
 double loss(double z, double gamma) {
   const double a = std::fabs(z);
   if (gamma == 1) return a;
@@ -148,7 +250,6 @@ void ascend(std::span<const Party> parties, const TextSpace& space,
             const IssueVec* warm, NashResult& result) {
   using Vec = typename Linear<M>::Vec;
   using Mat = typename Linear<M>::Mat;
-  using DynamicVec = typename Linear<Eigen::Dynamic>::Vec;
   const std::size_t n = space.n;
   // g_i(x) = 1 - d_i - sum_k s_ik phi(x_k - theta_ik), smoothed. Issues
   // that are not variables keep their value through the solve, so their
@@ -292,10 +393,6 @@ void ascend(std::span<const Party> parties, const TextSpace& space,
       held[static_cast<std::size_t>(j)] =
           (x[k] <= space.lo[k] && grad(j) < 0) || (x[k] >= space.hi[k] && grad(j) > 0);
     }
-    // The step and its right-hand side stay of the dynamic type: Eigen
-    // solves a fixed-size right-hand side by an unrolled triangular solve
-    // that sums in another order, which would move the last digit.
-    DynamicVec direction = DynamicVec::Zero(m);
     Mat neg = -hess;
     for (int j = 0; j < m; ++j) {
       if (!held[static_cast<std::size_t>(j)]) continue;
@@ -303,25 +400,18 @@ void ascend(std::span<const Party> parties, const TextSpace& space,
       neg.col(j).setZero();
       neg(j, j) = 1;
     }
-    DynamicVec rhs(m);
-    for (int j = 0; j < m; ++j) rhs(j) = held[static_cast<std::size_t>(j)] ? 0.0 : grad(j);
-    if (rhs.squaredNorm() == 0) break;  // stationary
-    const Eigen::LLT<Mat> llt(neg);
-    if (llt.info() == Eigen::Success) {
-      direction = llt.solve(rhs);
+    Terms rhs, direction, terms;
+    for (std::size_t j = 0; j < static_cast<std::size_t>(m); ++j) {
+      rhs[j] = held[j] ? 0.0 : grad(static_cast<int>(j));
+      terms[j] = rhs[j] * rhs[j];
+    }
+    if (eigen_order_sum(terms, m) == 0) break;  // stationary
+    if (newton_solve<M>(neg, rhs, direction, m)) {
       // The Newton decrement is the gain a full step promises: when it is
       // negligible the text has converged.
-      // (GCC 12 warns of Eigen's packet loads past the m entries in use in
-      // code it cannot see is dead when M is 1 or 2: a false positive.)
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-      const double decrement = rhs.dot(direction);
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
-      if (decrement < kDecrementTolerance) break;
+      for (std::size_t j = 0; j < static_cast<std::size_t>(m); ++j)
+        terms[j] = rhs[j] * direction[j];
+      if (eigen_order_sum(terms, m) < kDecrementTolerance) break;
     } else {
       direction = rhs;  // not concave here (gamma < 1): a gradient step
     }
@@ -334,7 +424,8 @@ void ascend(std::span<const Party> parties, const TextSpace& space,
       IssueVec y = x;
       for (int j = 0; j < m; ++j) {
         const std::size_t k = var[static_cast<std::size_t>(j)];
-        y[k] = std::clamp(x[k] + alpha * direction(j), space.lo[k], space.hi[k]);
+        y[k] = std::clamp(x[k] + alpha * direction[static_cast<std::size_t>(j)], space.lo[k],
+                          space.hi[k]);
       }
       double gain = 0;
       for (int j = 0; j < m; ++j) {
