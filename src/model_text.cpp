@@ -92,11 +92,14 @@ bool newton_solve(const typename Linear<M>::Mat& a, const Terms& b, Terms& x, in
     return true;
   } else {
     static_assert(M <= 8, "the hand-written solve follows Eigen's single panel");
+    // m is M here: the bound the compiler can see.
+    (void)m;
+    constexpr int size = M;
     std::array<std::array<double, M>, M> l;  // l[i][j] for i >= j
-    for (int i = 0; i < m; ++i) {
+    for (int i = 0; i < size; ++i) {
       for (int j = 0; j <= i; ++j) l[i][j] = a(i, j);
     }
-    for (int k = 0; k < m; ++k) {
+    for (int k = 0; k < size; ++k) {
       double d = l[k][k];
       if (k > 0) {
         double norm = l[k][0] * l[k][0];
@@ -106,7 +109,7 @@ bool newton_solve(const typename Linear<M>::Mat& a, const Terms& b, Terms& x, in
       if (d <= 0) return false;
       d = std::sqrt(d);
       l[k][k] = d;
-      for (int i = k + 1; i < m; ++i) {
+      for (int i = k + 1; i < size; ++i) {
         if (k > 0) {
           double dot = l[i][0] * l[k][0];
           for (int j = 1; j < k; ++j) dot += l[i][j] * l[k][j];
@@ -116,16 +119,16 @@ bool newton_solve(const typename Linear<M>::Mat& a, const Terms& b, Terms& x, in
       }
     }
     x = b;
-    for (int i = 0; i < m; ++i) {
+    for (int i = 0; i < size; ++i) {
       double& xi = x[static_cast<std::size_t>(i)];
       if (xi == 0) continue;
       xi /= l[i][i];
-      for (int r = i + 1; r < m; ++r) x[static_cast<std::size_t>(r)] -= xi * l[r][i];
+      for (int r = i + 1; r < size; ++r) x[static_cast<std::size_t>(r)] -= xi * l[r][i];
     }
     Terms products;
-    for (int i = m - 1; i >= 0; --i) {
+    for (int i = size - 1; i >= 0; --i) {
       double& xi = x[static_cast<std::size_t>(i)];
-      const int k = m - 1 - i;
+      const int k = size - 1 - i;
       if (k > 0) {
         for (int t = 0; t < k; ++t) {
           products[static_cast<std::size_t>(t)] =
