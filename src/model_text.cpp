@@ -380,12 +380,12 @@ void ascend(std::span<const Party> parties, const TextSpace& space,
         hess(j, j) += s == 0 ? 0.0 : p.weight * (-s * f.d2) / g;
       }
       grad += (p.weight / g) * dgi;
-      // The rank-one update as Eigen's outer product computes it for the
-      // dynamic type, column by column, (c dgi_j) dgi_i: the fixed-size
-      // types' lazy product would round c dgi_i dgi_j the other way round.
+      // The rank-one update, each entry (c dgi_a) dgi_b as Eigen's outer
+      // product rounds it, on the lower triangle only: the Cholesky factor
+      // reads no other (Eigen's LLT included).
       const double c = p.weight / (g * g);
       for (int b = 0; b < m; ++b) {
-        for (int a = 0; a < m; ++a) hess(a, b) -= (c * dgi(a)) * dgi(b);
+        for (int a = b; a < m; ++a) hess(a, b) -= (c * dgi(a)) * dgi(b);
       }
     }
     // Projected Newton: issues at a bound the gradient pushes against are
