@@ -88,8 +88,8 @@ struct NashResult {
 
 /// Weighted (asymmetric) Nash bargaining solution (Nash 1950; Kalai 1977):
 /// maximise sum_i w_i log(u_i(x) - d_i) over the text space, by projected
-/// Newton ascent (Bertsekas 1982) on a smoothed |.| (eps = 5e-3), with Eigen
-/// matrices of fixed maximum size. `start` must be a point of the space
+/// Newton ascent (Bertsekas 1982) on a smoothed |.| (eps = 5e-3), with
+/// fixed-size linear algebra (docs/MODEL.md §3.3). `start` must be a point of the space
 /// (the compromise text); `warm` (the last round's text) is used instead
 /// when every party gains there.
 NashResult nash_text(std::span<const Party> parties, const TextSpace& space, const IssueVec& start,
