@@ -202,6 +202,27 @@ def _count(name: str, value: Any, minimum: int = 1) -> int:
     return value
 
 
+def _stopping(runs: Any, precision: Any, max_runs: Any) -> "tuple[int, Optional[float], int]":
+    """(runs, precision, max_runs) as the engine takes them, checked as the
+    CLI's --runs, --precision and --max-runs are."""
+    if runs is not None and precision is not None:
+        raise ValueError("runs and precision exclude each other (give one)")
+    if max_runs is not None and precision is None:
+        raise ValueError("max_runs needs precision")
+    if precision is not None and not (0 < float(precision) < 0.5):
+        raise ValueError(f"precision: a half-width in (0, 0.5) (got {precision})")
+    return (10_000 if runs is None else _count("runs", runs),
+            None if precision is None else float(precision),
+            10_000_000 if max_runs is None else _count("max_runs", max_runs))
+
+
+def _threads(threads: Any) -> int:
+    t = _count("threads", threads, 0)
+    if t > 1024:
+        raise ValueError(f"threads: between 0 (all cores) and 1024 (got {t})")
+    return t
+
+
 class _TextProgress:
     """progress=True: a one-line bar on stderr, redrawn in place."""
 
@@ -432,21 +453,12 @@ def run(
     The GIL is released while it runs; Ctrl-C raises KeyboardInterrupt.
     """
     s = _as_scenario(scenario)
-    if runs is not None and precision is not None:
-        raise ValueError("runs and precision exclude each other (give one)")
-    if max_runs is not None and precision is None:
-        raise ValueError("max_runs needs precision")
-    if precision is not None and not (0 < float(precision) < 0.5):
-        raise ValueError(f"precision: a half-width in (0, 0.5) (got {precision})")
-    n = 10_000 if runs is None else _count("runs", runs)
-    m = 10_000_000 if max_runs is None else _count("max_runs", max_runs)
-    t = _count("threads", threads, 0)
-    if t > 1024:
-        raise ValueError(f"threads: between 0 (all cores) and 1024 (got {t})")
+    n, p, m = _stopping(runs, precision, max_runs)
+    t = _threads(threads)
     if seed is not None:
         seed = _count("seed", seed, 0)
-    out = _negsim.run(s._core, n, None if precision is None else float(precision), m, seed, t,
-                      _count("block", block), bool(runs_table), _progress(progress, "runs"))
+    out = _negsim.run(s._core, n, p, m, seed, t, _count("block", block), bool(runs_table),
+                      _progress(progress, "runs"))
     table = None
     if out["runs_csv"] is not None:
         table = pd.read_csv(io.StringIO(out["runs_csv"]), keep_default_na=False, na_values=[""])
@@ -580,20 +592,13 @@ def sweep(
     those of `negsim sweep` at the same seed and runs.
     """
     s = _as_scenario(scenario)
-    if runs is not None and precision is not None:
-        raise ValueError("runs and precision exclude each other (give one)")
-    if max_runs is not None and precision is None:
-        raise ValueError("max_runs needs precision")
-    if precision is not None and not (0 < float(precision) < 0.5):
-        raise ValueError(f"precision: a half-width in (0, 0.5) (got {precision})")
+    n, p, m = _stopping(runs, precision, max_runs)
+    t = _threads(threads)
     text, origin, base = _design_text(design)
     res = _negsim.sweep(
-        s._core, text, origin, base,
-        10_000 if runs is None else _count("runs", runs),
-        None if precision is None else float(precision),
-        10_000_000 if max_runs is None else _count("max_runs", max_runs),
+        s._core, text, origin, base, n, p, m,
         None if seed is None else _count("seed", seed, 0),
-        _count("threads", threads, 0),
+        t,
         None if out is None else os.fspath(out),
         _progress(progress, "points"),
     )

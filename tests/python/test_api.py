@@ -125,6 +125,17 @@ def test_bad_arguments_raise_value_or_type_errors(default_path):
         negsim.run(s, runs="many")
     with pytest.raises(TypeError, match="progress"):
         negsim.run(s, runs=10, progress="yes")
+    # run and sweep check their run counts and threads alike.
+    design = {"design": "lhs", "points": 2, "parameters": {"agents.us.trust": {"range": [0.1, 0.2]}}}
+    for call in (lambda **kw: negsim.run(s, **kw), lambda **kw: negsim.sweep(s, design, **kw)):
+        with pytest.raises(ValueError, match="exclude each other"):
+            call(runs=10, precision=0.01)
+        with pytest.raises(ValueError, match="max_runs needs precision"):
+            call(runs=10, max_runs=100)
+        with pytest.raises(ValueError, match="threads: between 0"):
+            call(runs=10, threads=5000)
+        with pytest.raises(ValueError, match="max_runs: at least 1"):
+            call(precision=0.01, max_runs=0)
     with pytest.raises(TypeError, match="set"):
         negsim.load(default_path, set=["agents.us.trust=0.3"])
     with pytest.raises(ValueError, match="unknown issue"):
