@@ -29,15 +29,6 @@ constexpr double kInfinity = std::numeric_limits<double>::infinity();
 const std::vector<std::string> kOutcomeList(model::kOutcomeNames.begin(),
                                             model::kOutcomeNames.end());
 
-void unknown(Checker& c, const SourceLoc& at, const std::string& path, const std::string& what,
-             const std::string& got, const std::vector<std::string>& known) {
-  const auto near = closest_match(got, known);
-  c.error(at, path,
-          "unknown " + what + " (got " + in_quotes(got) +
-              (near ? ", did you mean \"" + *near + "\"?)"
-                    : ", expected one of " + join_alternatives(known) + ")"));
-}
-
 class TargetsReader {
  public:
   TargetsReader(Checker& c, std::string origin) : c_(c), origin_(std::move(origin)) {}
@@ -163,7 +154,7 @@ class TargetsReader {
               const std::string item = f.sub(key) + "." + std::to_string(i);
               const std::string name = c_.string(x->items[i], item).value_or("");
               if (std::find(kOutcomeList.begin(), kOutcomeList.end(), name) == kOutcomeList.end()) {
-                unknown(c_, x->items[i].loc, item, "outcome", name, kOutcomeList);
+                c_.unknown_name(x->items[i].loc, item, "outcome", name, kOutcomeList);
               } else if (std::find(t.outcomes.begin(), t.outcomes.end(), name) !=
                          t.outcomes.end()) {
                 c_.error(x->items[i], item, "listed twice (got " + in_quotes(name) + ")");
@@ -178,7 +169,7 @@ class TargetsReader {
             if (kind == TargetKind::outcome) {
               if (std::find(kOutcomeList.begin(), kOutcomeList.end(), t.what) ==
                   kOutcomeList.end()) {
-                unknown(c_, t.at, path + ".outcome", "outcome", t.what, kOutcomeList);
+                c_.unknown_name(t.at, path + ".outcome", "outcome", t.what, kOutcomeList);
               } else {
                 t.outcomes.push_back(t.what);
               }
@@ -373,22 +364,22 @@ void resolve(const CalibrationSpec& spec, const model::Negotiation& negotiation)
         break;
       case TargetKind::cause:
         if (std::find(causes.begin(), causes.end(), t.what) == causes.end()) {
-          unknown(c, t.at, path + ".cause", "cause in the model" + where, t.what, causes);
+          c.unknown_name(t.at, path + ".cause", "cause in the model" + where, t.what, causes);
         }
         break;
       case TargetKind::event:
         if (std::find(events.begin(), events.end(), t.what) == events.end()) {
-          unknown(c, t.at, path + ".event", "event in the model" + where, t.what, events);
+          c.unknown_name(t.at, path + ".event", "event in the model" + where, t.what, events);
         }
         break;
       case TargetKind::term:
         if (std::find(issues.begin(), issues.end(), t.what) == issues.end()) {
-          unknown(c, t.at, path + ".term", "issue" + where, t.what, issues);
+          c.unknown_name(t.at, path + ".term", "issue" + where, t.what, issues);
         }
         break;
     }
     if (!t.agent.empty() && std::find(agents.begin(), agents.end(), t.agent) == agents.end()) {
-      unknown(c, t.agent_at, path + ".agent", "agent" + where, t.agent, agents);
+      c.unknown_name(t.agent_at, path + ".agent", "agent" + where, t.agent, agents);
     }
     if (t.by > s.rounds.horizon) {
       c.error(t.by_at, path + ".by",

@@ -39,16 +39,6 @@ bool valid_date(const std::string& s) {
   return d <= days[static_cast<std::size_t>(m - 1)] + (m == 2 && leap(y) ? 1 : 0);
 }
 
-/// An error on a name that is not among `known`, with a "did you mean".
-void unknown_name(Checker& c, const SourceLoc& at, const std::string& path, const std::string& what,
-                  const std::string& got, const std::vector<std::string>& known) {
-  const auto near = closest_match(got, known);
-  c.error(at, path,
-          "unknown " + what + " (got " + in_quotes(got) +
-              (near ? ", did you mean \"" + *near + "\"?)"
-                    : ", expected one of " + join_alternatives(known) + ")"));
-}
-
 class ObservedReader {
  public:
   ObservedReader(Checker& c, std::string origin) : c_(c), origin_(std::move(origin)) {}
@@ -106,7 +96,7 @@ class ObservedReader {
     if (const YNode* v = f.require("class", "one of " + join_alternatives(kClasses))) {
       out.kind = name(*v, "outcome.class");
       if (!out.kind.value.empty() && class_index(out.kind.value) == kOutcomes) {
-        unknown_name(c_, v->loc, "outcome.class", "outcome class", out.kind.value, kClasses);
+        c_.unknown_name(v->loc, "outcome.class", "outcome class", out.kind.value, kClasses);
         out.kind.value.clear();
       }
     }
@@ -178,7 +168,7 @@ class ObservedReader {
                     *v, f.sub("source"),
                     "unknown source (got " + in_quotes(r.source) + ", and `sources` gives no id)");
               } else {
-                unknown_name(c_, v->loc, f.sub("source"), "source", r.source, ids);
+                c_.unknown_name(v->loc, f.sub("source"), "source", r.source, ids);
               }
             }
           }
@@ -190,8 +180,8 @@ class ObservedReader {
             for_each_named(c_, *v, sub, "outcome classes to probabilities",
                            [&](const YNode& key, const YNode& value, const std::string& kpath) {
                              if (class_index(key.scalar) == kOutcomes) {
-                               unknown_name(c_, key.loc, kpath, "outcome class", key.scalar,
-                                            kClasses);
+                               c_.unknown_name(key.loc, kpath, "outcome class", key.scalar,
+                                               kClasses);
                                return;
                              }
                              if (auto x = c_.number(value, kpath, kProbability)) {
@@ -320,7 +310,7 @@ void resolve(ObservedCourse& course, const model::Negotiation& negotiation) {
   };
   auto check_agent = [&](const std::optional<Located<std::string>>& a, const std::string& path) {
     if (a && std::find(agents.begin(), agents.end(), a->value) == agents.end()) {
-      unknown_name(c, a->at, path, "agent" + where, a->value, agents);
+      c.unknown_name(a->at, path, "agent" + where, a->value, agents);
     }
   };
   ObservedOutcome& o = course.outcome;
@@ -339,8 +329,8 @@ void resolve(ObservedCourse& course, const model::Negotiation& negotiation) {
       c.error(o.cause->at, "outcome.cause",
               "only a breakdown has a cause (the outcome class is " + o.kind.value + ")");
     } else if (std::find(causes.begin(), causes.end(), o.cause->value) == causes.end()) {
-      unknown_name(c, o.cause->at, "outcome.cause", "cause in the model" + where, o.cause->value,
-                   causes);
+      c.unknown_name(o.cause->at, "outcome.cause", "cause in the model" + where, o.cause->value,
+                     causes);
     }
   }
   check_agent(o.agent, "outcome.agent");
@@ -348,8 +338,8 @@ void resolve(ObservedCourse& course, const model::Negotiation& negotiation) {
     ObservedEvent& e = course.events[i];
     const std::string path = "events." + std::to_string(i);
     if (std::find(events.begin(), events.end(), e.event.value) == events.end()) {
-      unknown_name(c, e.event.at, path + ".event", "event in the model" + where, e.event.value,
-                   events);
+      c.unknown_name(e.event.at, path + ".event", "event in the model" + where, e.event.value,
+                     events);
     }
     check_agent(e.agent, path + ".agent");
     check_round(e.round, path + ".round");

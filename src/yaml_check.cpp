@@ -267,4 +267,13 @@ std::vector<Source> read_sources(Checker& c, const YNode& n) {
   return out;
 }
 
+void Checker::unknown_name(const SourceLoc& at, const std::string& path, const std::string& what,
+                           const std::string& got, const std::vector<std::string>& known) {
+  const auto near = closest_match(got, known);
+  error(at, path,
+        "unknown " + what + " (got " + in_quotes(got) +
+            (near ? ", did you mean \"" + *near + "\"?)"
+                  : ", expected one of " + join_alternatives(known) + ")"));
+}
+
 }  // namespace negsim::detail

@@ -89,6 +89,12 @@ class Checker {
   /// A name of an issue or agent: usable in paths and on the command line.
   bool valid_name(const YNode& key, const std::string& path);
 
+  /// An error on a name that is not among `known`: "unknown WHAT (got
+  /// "x", did you mean "y"?)", or the list of the known ones when none is
+  /// close.
+  void unknown_name(const SourceLoc& at, const std::string& path, const std::string& what,
+                    const std::string& got, const std::vector<std::string>& known);
+
  private:
   std::vector<Diagnostic> diagnostics_;
 };
