@@ -66,13 +66,7 @@ int command_calibrate(const std::vector<std::string>& args, std::ostream& out, s
   if (!vm.count("targets")) throw UsageError("missing --targets TARGETS.yaml");
   const std::uint64_t check_runs = parse_count("check-runs", vm["check-runs"].as<std::string>());
   if (check_runs == 0) throw UsageError("--check-runs: at least 1 (got 0)");
-  int threads = 0;
-  if (vm.count("threads")) {
-    const std::uint64_t t = parse_count("threads", vm["threads"].as<std::string>());
-    if (t == 0 || t > 1024)
-      throw UsageError("--threads: between 1 and 1024 (got " + std::to_string(t) + ")");
-    threads = static_cast<int>(t);
-  }
+  const int threads = read_threads(vm);
   std::uint64_t shard = 0, shards = 1;
   if (vm.count("shard")) {
     std::tie(shard, shards) = parse_shard(vm["shard"].as<std::string>());
@@ -97,15 +91,7 @@ int command_calibrate(const std::vector<std::string>& args, std::ostream& out, s
 
   namespace fs = std::filesystem;
   const fs::path dir = vm["out"].as<std::string>();
-  try {
-    fs::create_directories(dir);
-    write_atomically((dir / ".negsim-write-test").string(), "");
-    fs::remove(dir / ".negsim-write-test");
-  } catch (const std::exception& e) {
-    err << "negsim calibrate: output directory " << dir.string() << " is not writable: " << e.what()
-        << "\n";
-    return kInvalidInput;
-  }
+  if (!prepare_output_dir(dir.string(), err, "negsim calibrate: ")) return kInvalidInput;
 
   CalibrateOptions options;
   options.scenario_file = file;

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "negsim/mechanisms/standard.hpp"
+#include "negsim/outputs.hpp"
 #include "negsim/version.hpp"
 
 namespace negsim::cli {
@@ -193,6 +194,29 @@ void add_run_count_options(po::options_description& desc, bool per_point) {
 /// --seed, or the scenario's own seed.
 std::uint64_t seed_of(const po::variables_map& vm, const Scenario& scenario) {
   return vm.count("seed") ? parse_count("seed", vm["seed"].as<std::string>()) : scenario.seed;
+}
+
+int read_threads(const po::variables_map& vm, int fallback) {
+  if (!vm.count("threads")) return fallback;
+  const std::uint64_t t = parse_count("threads", vm["threads"].as<std::string>());
+  if (t == 0 || t > 1024) {
+    throw UsageError("--threads: between 1 and 1024 (got " + std::to_string(t) + ")");
+  }
+  return static_cast<int>(t);
+}
+
+bool prepare_output_dir(const std::string& dir, std::ostream& err, const std::string& prefix) {
+  namespace fs = std::filesystem;
+  const fs::path probe = fs::path(dir) / ".negsim-write-test";
+  try {
+    fs::create_directories(dir);
+    write_atomically(probe.string(), "");
+    fs::remove(probe);
+  } catch (const std::exception& e) {
+    err << prefix << "output directory " << dir << " is not writable: " << e.what() << "\n";
+    return false;
+  }
+  return true;
 }
 
 }  // namespace negsim::cli

@@ -221,17 +221,7 @@ int simulate_and_write(const po::variables_map& vm, const char* command, bool sc
   namespace fs = std::filesystem;
   const bool write = vm.count("out") > 0;
   const fs::path dir = write ? vm["out"].as<std::string>() : std::string();
-  if (write) {
-    try {
-      fs::create_directories(dir);
-      write_atomically((dir / ".negsim-write-test").string(), "");
-      fs::remove(dir / ".negsim-write-test");
-    } catch (const std::exception& e) {
-      err << prefix << "output directory " << dir.string() << " is not writable: " << e.what()
-          << "\n";
-      return kInvalidInput;
-    }
-  }
+  if (write && !prepare_output_dir(dir.string(), err, prefix)) return kInvalidInput;
 
   const bool want_csv = vm.count("runs-csv") > 0;
   // Batches are stopping checkpoints (fixed, for --precision), progress

@@ -320,6 +320,22 @@ TEST(CalibrateCli, BadCommandLinesAndFilesAreNamed) {
       {"calibrate", kHazard, "--targets", (dir / "absent.yaml").string(), "--out", dir.string()});
   EXPECT_EQ(missing.code, cli::kInvalidInput);
   EXPECT_NE(missing.err.find("absent.yaml"), std::string::npos) << missing.err;
+  // --threads and --out are checked as negsim run checks them.
+  const fs::path good = dir / "good.yaml";
+  std::ofstream(good) << "negsim: 1\nparameters:\n  agents.s.strike.base: {range: [0, 1]}\n"
+                         "targets:\n  a: {cause: strike, value: 0.3}\n";
+  const auto threads = test::run_cli({"calibrate", kHazard, "--targets", good.string(), "--out",
+                                      (dir / "t").string(), "--threads", "0"});
+  EXPECT_EQ(threads.code, cli::kUsage);
+  EXPECT_NE(threads.err.find("--threads: between 1 and 1024 (got 0)"), std::string::npos)
+      << threads.err;
+  std::ofstream(dir / "occupied") << "a file\n";
+  const auto occupied = test::run_cli({"calibrate", kHazard, "--targets", good.string(), "--out",
+                                       (dir / "occupied" / "sub").string()});
+  EXPECT_EQ(occupied.code, cli::kInvalidInput);
+  EXPECT_NE(occupied.err.find("negsim calibrate: output directory"), std::string::npos)
+      << occupied.err;
+  EXPECT_NE(occupied.err.find("is not writable"), std::string::npos) << occupied.err;
   fs::remove_all(dir);
 }
 

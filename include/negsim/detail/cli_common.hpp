@@ -169,6 +169,14 @@ class ProgressReport {
 /// the scenario) and `sweep` (runs of each point) take them.
 void add_run_count_options(po::options_description& desc, bool per_point);
 
+/// --threads T, checked (1 to 1024); `fallback` when it is not given.
+int read_threads(const po::variables_map& vm, int fallback = 0);
+
+/// Creates `dir` and checks that a file can be written in it, before any
+/// work is done. False, with "PREFIXoutput directory DIR is not writable:
+/// why" on `err`, when not.
+bool prepare_output_dir(const std::string& dir, std::ostream& err, const std::string& prefix);
+
 /// Reads the options of add_run_count_options but --seed into EngineOptions
 /// or SweepOptions, whose defaults stand for the options not given.
 template <class Options>
@@ -193,12 +201,7 @@ void read_run_counts(const po::variables_map& vm, Options& o) {
       o.max_runs = parse_count("max-runs", vm["max-runs"].as<std::string>());
     if (o.max_runs == 0) throw UsageError("--max-runs: at least 1 (got 0)");
   }
-  if (vm.count("threads")) {
-    const std::uint64_t t = parse_count("threads", vm["threads"].as<std::string>());
-    if (t == 0 || t > 1024)
-      throw UsageError("--threads: between 1 and 1024 (got " + std::to_string(t) + ")");
-    o.threads = static_cast<int>(t);
-  }
+  o.threads = read_threads(vm, o.threads);
 }
 
 /// --seed, or the scenario's own seed.
