@@ -17,7 +17,6 @@ YAML
 start=$EPOCHREALTIME
 "$negsim" sweep scenarios/muscat-2025.yaml --design "$work/grid.yaml" --runs 10000 --quiet --out "$work/sweep"
 sweep=$(python3 -c "import sys; print(float(sys.argv[1]) - float(sys.argv[2]))" "$EPOCHREALTIME" "$start")
-start=$EPOCHREALTIME
 python3 - <<'PY' > "$work/points.txt"
 import sys
 for i in range(10):
@@ -26,13 +25,16 @@ for i in range(10):
         b = 0.02 + (0.2 - 0.02) * j / 9
         print(repr(a), repr(b))
 PY
-engine=0
+start=$EPOCHREALTIME
+i=0
 while read -r a b; do
-  "$negsim" run scenarios/muscat-2025.yaml --runs 10000 --quiet --out "$work/run" \
+  i=$((i + 1))
+  "$negsim" run scenarios/muscat-2025.yaml --runs 10000 --quiet --out "$work/run$i" \
     --set "agents.israel.strike.base=$a" --set "agents.iran.concession=$b"
-  engine=$(python3 -c "import json, sys; print(float(sys.argv[1]) + json.load(open(sys.argv[2]))['provenance']['wall_seconds'])" "$engine" "$work/run/summary.json")
 done < "$work/points.txt"
 separate=$(python3 -c "import sys; print(float(sys.argv[1]) - float(sys.argv[2]))" "$EPOCHREALTIME" "$start")
+# Their engines' time, added up after the clock has stopped.
+engine=$(python3 -c "import glob, json, sys; print(sum(json.load(open(f))['provenance']['wall_seconds'] for f in glob.glob(sys.argv[1] + '/run*/summary.json')))" "$work")
 # A separate run also loads the scenario and writes its report (the classic
 # models' section included); its engine time (summary.json's wall_seconds)
 # is the fair measure of the simulation itself.

@@ -118,7 +118,7 @@ bool newton_solve(const typename Linear<M>::Mat& a, const Terms& b, Terms& x, in
         l[i][k] /= d;
       }
     }
-    x = b;
+    for (int i = 0; i < size; ++i) x[static_cast<std::size_t>(i)] = b[static_cast<std::size_t>(i)];
     for (int i = 0; i < size; ++i) {
       double& xi = x[static_cast<std::size_t>(i)];
       if (xi == 0) continue;
@@ -416,7 +416,10 @@ void ascend(std::span<const Party> parties, const TextSpace& space,
         terms[j] = rhs[j] * direction[j];
       if (eigen_order_sum(terms, m) < kDecrementTolerance) break;
     } else {
-      direction = rhs;  // not concave here (gamma < 1): a gradient step
+      // Not concave here (gamma < 1): a gradient step. (Only the m entries
+      // in use are copied: the rest were never written.)
+      for (int j = 0; j < m; ++j)
+        direction[static_cast<std::size_t>(j)] = rhs[static_cast<std::size_t>(j)];
     }
     // Backtracking along the projection arc (Armijo).
     double alpha = 1;
