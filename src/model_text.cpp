@@ -214,6 +214,42 @@ double perceived_value(const Preferences& p, double trust, const IssueVec& x,
   return trust * kept + (1 - trust) * broken;
 }
 
+void SegmentValue::set(const Preferences& p, double trust, const IssueVec& from, const IssueVec& to,
+                       const IssueMask& moves, const IssueVec& status_quo, std::size_t n) {
+  trust_ = trust;
+  gamma_ = p.gamma;
+  count_ = 0;
+  for (std::size_t k = 0; k < n; ++k) {
+    const double s = (*p.salience)[k];
+    if (s == 0) continue;
+    const double theta = (*p.ideal)[k];
+    terms_[count_++] = Term{s,
+                            theta,
+                            from[k],
+                            moves[k] ? to[k] - from[k] : 0.0,
+                            std::fabs(status_quo[k] - theta),
+                            loss(status_quo[k] - theta, p.gamma),
+                            moves[k]};
+  }
+}
+
+double SegmentValue::operator()(double lambda) const {
+  // perceived_value's sums, term by term in its order (utility()'s when
+  // trust is whole), on x_k = from_k + lambda (to_k - from_k) as the
+  // callers computed it.
+  double kept = 1, broken = 1;
+  for (std::size_t j = 0; j < count_; ++j) {
+    const Term& t = terms_[j];
+    const double x = t.moves ? t.from + lambda * t.slope : t.from;
+    const double here = loss(x - t.ideal, gamma_);
+    kept -= t.salience * here;
+    const bool reverts = std::fabs(x - t.ideal) < t.status_quo_distance;
+    broken -= t.salience * (reverts ? t.status_quo_loss : here);
+  }
+  if (trust_ >= 1) return kept;
+  return trust_ * kept + (1 - trust_) * broken;
+}
+
 void TextSpace::project(IssueVec& x) const {
   for (std::size_t k = 0; k < n; ++k) {
     if (!settles[k]) {

@@ -51,6 +51,42 @@ TEST(PerceivedValue, TrustWeighsTheTextAgainstItsRenegedVersion) {
   EXPECT_LT(perceived_value(p, 0.3, x, sq, 2), full);  // mistrust discounts a deal
 }
 
+TEST(SegmentValue, GivesPerceivedValuesDigitsAlongTheSegment) {
+  // The bisections read perceived values through SegmentValue: it must give
+  // perceived_value's digits exactly (EXPECT_EQ, not near) at every point of
+  // the segment, for every exponent, at whole trust and below, with issues
+  // nobody on this side cares about and issues the segment leaves alone.
+  Rng rng(20250426, 0, 7, Purpose::params);
+  constexpr std::size_t n = 6;
+  for (int trial = 0; trial < 200; ++trial) {
+    IssueVec ideal{}, salience{}, sq{}, from{}, to{};
+    IssueMask moves{};
+    for (std::size_t k = 0; k < n; ++k) {
+      ideal[k] = rng.uniform();
+      salience[k] = k == 2 ? 0.0 : rng.uniform();
+      sq[k] = rng.uniform() < 0.3 ? ideal[k] : rng.uniform();
+      from[k] = rng.uniform();
+      to[k] = rng.uniform();
+      moves[k] = k != 4;
+    }
+    const double gammas[] = {1, 2, 1.5, 0.7};
+    const double gamma = gammas[trial % 4];
+    const double trust = trial % 5 == 0 ? 1.0 : rng.uniform();
+    const Preferences p{&ideal, &salience, gamma};
+    SegmentValue along;
+    along.set(p, trust, from, to, moves, sq, n);
+    for (int j = 0; j <= 64; ++j) {
+      const double lambda = j / 64.0 + (j % 3 == 1 ? rng.uniform() / 64 : 0.0);
+      IssueVec x = from;
+      for (std::size_t k = 0; k < n; ++k) {
+        if (moves[k]) x[k] = from[k] + lambda * (to[k] - from[k]);
+      }
+      ASSERT_EQ(along(lambda), perceived_value(p, trust, x, sq, n))
+          << "trial " << trial << ", lambda " << lambda;
+    }
+  }
+}
+
 TEST(NashText, SymmetricAgentsMeetAtTheMidpoint) {
   // For gamma >= 1 the Nash product is concave and its maximum unique. (Below
   // 1 it is not, and the midpoint is not the maximum: see docs/MODEL.md.)

@@ -43,6 +43,30 @@ IssueVec reneged(const Preferences& p, const IssueVec& x, const IssueVec& status
 double perceived_value(const Preferences& p, double trust, const IssueVec& x,
                        const IssueVec& status_quo, std::size_t n);
 
+/// perceived_value along a segment, for the bisections that look for the
+/// point where a party starts to accept: x(lambda) = from + lambda (to -
+/// from) on the issues `moves`, from elsewhere. Each call gives the digits
+/// of perceived_value(p, trust, x(lambda), status_quo, n), computing only
+/// what depends on lambda (the status quo's losses are computed once).
+class SegmentValue {
+ public:
+  /// Sets the segment (in place: the object is large, and a bisection
+  /// sets one per party each time).
+  void set(const Preferences& p, double trust, const IssueVec& from, const IssueVec& to,
+           const IssueMask& moves, const IssueVec& status_quo, std::size_t n);
+  double operator()(double lambda) const;
+
+ private:
+  struct Term {
+    double salience, ideal, from, slope;
+    double status_quo_distance, status_quo_loss;  ///< |sq - theta| and its loss
+    bool moves;
+  };
+  std::array<Term, kMaxIssues> terms_;  ///< the first count_ in use
+  std::size_t count_ = 0;               ///< the issues with salience, in issue order
+  double trust_ = 1, gamma_ = 1;
+};
+
 /// The set of texts the mediator may propose: on each issue the text settles
 /// (`settles`), the box [lo, hi] cut by the principals' red lines; the other
 /// issues stay at `fixed` (the status quo, for an interim text).

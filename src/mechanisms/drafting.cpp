@@ -110,31 +110,37 @@ void Drafting::offer(Run& run, std::size_t proposer, const TextSpace& space, Iss
     }
     return x;
   };
-  auto others_accept = [&](const IssueVec& x) {
+  // Each principal's perceived value along the segment (the digits of
+  // perceived_value at each point, at a fraction of the cost). The
+  // unsettled issues of `own` are at their fixed values, as at() has them.
+  std::array<SegmentValue, kMaxAgents> along;
+  for (std::size_t j : neg.principals()) {
+    along[j].set(t.prefs(j), t.trust[j], own, theirs, space.settles, neg.status_quo(), n);
+  }
+  auto others_accept = [&](double lambda) {
     for (std::size_t j : neg.principals()) {
       if (j == proposer) continue;
-      if (perceived_value(t.prefs(j), t.trust[j], x, neg.status_quo(), n) < read[j]) return false;
+      if (along[j](lambda) < read[j]) return false;
     }
     return true;
   };
-  auto self_accepts = [&](const IssueVec& x) {
-    return perceived_value(t.prefs(proposer), t.trust[proposer], x, neg.status_quo(), n) >=
-           t.aspiration[proposer];
+  auto self_accepts = [&](double lambda) {
+    return along[proposer](lambda) >= t.aspiration[proposer];
   };
   // The least it must give: the smallest lambda the others accept (1 when
   // none is enough).
   double need = 1;
-  if (others_accept(at(0))) {
+  if (others_accept(0)) {
     need = 0;
-  } else if (others_accept(at(1))) {
-    need = smallest_where([&](double l) { return others_accept(at(l)); });
+  } else if (others_accept(1)) {
+    need = smallest_where(others_accept);
   }
   // The most it will give: the largest lambda it accepts itself.
   double give = 0;
-  if (self_accepts(at(1))) {
+  if (self_accepts(1)) {
     give = 1;
-  } else if (self_accepts(at(0))) {
-    give = largest_where([&](double l) { return self_accepts(at(l)); });
+  } else if (self_accepts(0)) {
+    give = largest_where(self_accepts);
   }
   text = at(std::min(need, give));
   // Written by a party alone: the full drafting error.
@@ -194,15 +200,22 @@ void Drafting::formulate(Run& run, const TextSpace& space, IssueVec& text) const
     }
     return x;
   };
-  auto all = [&](const IssueVec& x, bool of_refusers) {
+  // Each principal's value along the segment, for the bisection (the
+  // digits of deal_value at each point, at a fraction of the cost).
+  std::array<SegmentValue, kMaxAgents> along;
+  for (std::size_t i : neg.principals()) {
+    along[i].set(t.prefs(i), t.guaranteed_trust(i), from, toward, space.settles, neg.status_quo(),
+                 n);
+  }
+  auto all = [&](double lambda, bool of_refusers) {
     for (std::size_t i : neg.principals()) {
-      if (refuses[i] == of_refusers && !accepts(i, x)) return false;
+      if (refuses[i] == of_refusers && along[i](lambda) + t.leverage[i] < read[i]) return false;
     }
     return true;
   };
-  if (!all(at(1), true)) return;  // not even its position would do: keep the fair text
-  const IssueVec x = at(smallest_where([&](double l) { return all(at(l), true); }));
-  if (all(x, false)) text = x;  // the others still accept (as it reads them)
+  if (!all(1, true)) return;  // not even its position would do: keep the fair text
+  const double lambda = smallest_where([&](double l) { return all(l, true); });
+  if (all(lambda, false)) text = at(lambda);  // the others still accept (as it reads them)
 }
 
 void Drafting::start(Run& run) const {
