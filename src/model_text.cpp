@@ -492,6 +492,76 @@ void ascend(std::span<const Party> parties, const TextSpace& space,
   }
 }
 
+/// The exact weighted Nash solution for two parties with linear losses
+/// (gamma = 1 for both, positive weights): docs/MODEL.md §3.3. With
+/// separable linear utilities the Pareto frontier is traced by moving the
+/// contested issues one at a time from party 0's best point in the box to
+/// party 1's, in the order of their exchange rates s_1k / s_0k, largest
+/// first (Dantzig 1957; Raiffa 1982); along it the Nash objective is concave,
+/// and its maximum is where its slope changes sign: at a vertex or inside
+/// one issue's segment, where w_1 s_1k g_0 = w_0 s_0k g_1.
+void exact_two_linear(std::span<const Party> parties, const TextSpace& space,
+                      const std::array<std::size_t, kMaxIssues>& var, const int m, IssueVec& x,
+                      NashResult& result) {
+  const std::size_t n = space.n;
+  const Party& p0 = parties[0];
+  const Party& p1 = parties[1];
+  const IssueVec& s0 = *p0.prefs.salience;
+  const IssueVec& s1 = *p1.prefs.salience;
+  const IssueVec& t0 = *p0.prefs.ideal;
+  const IssueVec& t1 = *p1.prefs.ideal;
+  // Claims, lowered where the start leaves a party below its reservation.
+  double claim0 = std::min(p0.disagreement, utility(p0.prefs, x, n) - kClaimMargin);
+  double claim1 = std::min(p1.disagreement, utility(p1.prefs, x, n) - kClaimMargin);
+  result.claims_lowered = claim0 < p0.disagreement || claim1 < p1.disagreement;
+  // Party 0's best point: each variable at its ideal as the box allows,
+  // except where only party 1 cares (its ideal) or nobody does (the start).
+  struct Contest {
+    std::size_t k;
+    double from, to, rate;
+  };
+  std::array<Contest, kMaxIssues> contests;
+  int count = 0;
+  for (int j = 0; j < m; ++j) {
+    const std::size_t k = var[static_cast<std::size_t>(j)];
+    const double a = std::clamp(t0[k], space.lo[k], space.hi[k]);
+    const double b = std::clamp(t1[k], space.lo[k], space.hi[k]);
+    if (s0[k] == 0 && s1[k] == 0) continue;  // stays where the start has it
+    if (s1[k] == 0 || a == b) {
+      x[k] = a;
+    } else if (s0[k] == 0) {
+      x[k] = b;
+    } else {
+      x[k] = a;
+      contests[static_cast<std::size_t>(count++)] = Contest{k, a, b, s1[k] / s0[k]};
+    }
+  }
+  // Largest exchange rate first; ties in issue order.
+  std::sort(contests.begin(), contests.begin() + count, [](const Contest& l, const Contest& r) {
+    return l.rate != r.rate ? l.rate > r.rate : l.k < r.k;
+  });
+  double g0 = utility(p0.prefs, x, n) - claim0;
+  double g1 = utility(p1.prefs, x, n) - claim1;
+  for (int c = 0; c < count; ++c) {
+    const Contest& e = contests[static_cast<std::size_t>(c)];
+    const double a0 = s0[e.k], a1 = s1[e.k];
+    // The objective's slope along this issue's segment, per unit moved:
+    // -w_0 a0 / g0 + w_1 a1 / g1 (infinite while party 1 has no gain).
+    if (g1 > 0 && p1.weight * a1 * g0 <= p0.weight * a0 * g1) break;  // a vertex is the maximum
+    const double length = std::fabs(e.to - e.from);
+    const double t =
+        (p1.weight * a1 * g0 - p0.weight * a0 * g1) / (a0 * a1 * (p0.weight + p1.weight));
+    if (t < length && g0 - a0 * t > 0) {
+      x[e.k] = e.from + (e.to > e.from ? t : -t);
+      break;
+    }
+    x[e.k] = e.to;
+    g0 -= a0 * length;
+    g1 += a1 * length;
+  }
+  result.iterations = 1;
+}
+
 }  // namespace
 
 NashResult nash_text(std::span<const Party> parties, const TextSpace& space, const IssueVec& start,
@@ -508,7 +578,12 @@ NashResult nash_text(std::span<const Party> parties, const TextSpace& space, con
   }
   IssueVec x = start;
   space.project(x);
-  if (m > 0 && !parties.empty()) {
+  const bool two_linear = parties.size() == 2 && parties[0].prefs.gamma == 1 &&
+                          parties[1].prefs.gamma == 1 && parties[0].weight > 0 &&
+                          parties[1].weight > 0;
+  if (m > 0 && two_linear) {
+    exact_two_linear(parties, space, var, m, x, result);
+  } else if (m > 0 && !parties.empty()) {
     switch (m) {
       case 1:
         ascend<1>(parties, space, var, m, x, warm, result);

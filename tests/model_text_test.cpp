@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "negsim/rng.hpp"
 
@@ -141,6 +143,84 @@ TEST(NashText, LowersClaimsWhenNoTextSatisfiesEveryone) {
   const auto r = nash_text(parties, open_space(1), vec({0.5}));
   EXPECT_TRUE(r.claims_lowered);
   EXPECT_NEAR(r.text[0], 0.5, 1e-6);
+}
+
+/// sum_i w_i log(u_i(x) - d_i), exact (unsmoothed) utilities; -inf where
+/// a party does not gain.
+double nash_objective(std::span<const Party> parties, const IssueVec& x, std::size_t n) {
+  double f = 0;
+  for (const Party& p : parties) {
+    const double g = utility(p.prefs, x, n) - p.disagreement;
+    if (g <= 0) return -std::numeric_limits<double>::infinity();
+    f += p.weight * std::log(g);
+  }
+  return f;
+}
+
+TEST(NashText, TwoLinearPartiesGetTheExactMaximum) {
+  // Two parties with linear losses: the text is the exact maximum of the
+  // Nash objective over the box (docs/MODEL.md §3.3). Against random
+  // problems (boxes cut by red lines, ideals outside them, issues only one
+  // side or nobody cares about, unequal weights), no random point of the
+  // box and no point of a fine grid around the answer does better, and
+  // the answer stays in the box. A walk in the wrong order, a wrong
+  // stationary point or a missed vertex fails this.
+  Rng rng(20250426, 0, 11, Purpose::params);
+  int interior = 0;
+  for (int trial = 0; trial < 300; ++trial) {
+    const std::size_t n = 1 + static_cast<std::size_t>(trial % 5);
+    IssueVec ideal0{}, ideal1{}, sal0{}, sal1{}, start{};
+    TextSpace space = open_space(n);
+    for (std::size_t k = 0; k < n; ++k) {
+      ideal0[k] = rng.uniform();
+      ideal1[k] = rng.uniform();
+      sal0[k] = rng.uniform() < 0.15 ? 0.0 : rng.uniform();
+      sal1[k] = rng.uniform() < 0.15 ? 0.0 : rng.uniform();
+      if (rng.uniform() < 0.3) space.lo[k] = 0.3 * rng.uniform();
+      if (rng.uniform() < 0.3) space.hi[k] = 1 - 0.3 * rng.uniform();
+      start[k] = space.lo[k] + rng.uniform() * (space.hi[k] - space.lo[k]);
+    }
+    const Party parties[] = {{{&ideal0, &sal0, 1}, 0.2 + rng.uniform(), 0.3 * rng.uniform()},
+                             {{&ideal1, &sal1, 1}, 0.2 + rng.uniform(), 0.3 * rng.uniform()}};
+    const NashResult r = nash_text(parties, space, start);
+    if (r.claims_lowered) continue;  // the objective is then the lowered claims'
+    const double best = nash_objective(parties, r.text, n);
+    ASSERT_TRUE(std::isfinite(best)) << "trial " << trial;
+    for (std::size_t k = 0; k < n; ++k) {
+      ASSERT_GE(r.text[k], space.lo[k]);
+      ASSERT_LE(r.text[k], space.hi[k]);
+      interior += r.text[k] > space.lo[k] && r.text[k] < space.hi[k] && r.text[k] != ideal0[k] &&
+                  r.text[k] != ideal1[k];
+    }
+    const double slack = 1e-12 * (1 + std::fabs(best));
+    for (int j = 0; j < 400; ++j) {
+      IssueVec y = r.text;
+      for (std::size_t k = 0; k < n; ++k) {
+        y[k] = j < 200
+                   ? space.lo[k] + rng.uniform() * (space.hi[k] - space.lo[k])
+                   : std::clamp(r.text[k] + 0.01 * (rng.uniform() - 0.5), space.lo[k], space.hi[k]);
+      }
+      ASSERT_LE(nash_objective(parties, y, n), best + slack) << "trial " << trial << ", j " << j;
+    }
+  }
+  EXPECT_GT(interior, 20);  // some optima split an issue (the test is not only about vertices)
+}
+
+TEST(NashText, TwoLinearPartiesSplitAnIssueWhereTheWeightedGainsBalance) {
+  // One issue, ideals 0 and 1, equal salience, weights 2:1, claims 0: the
+  // objective 2 log(1 - x) + log(x) is largest at x = 1/3.
+  const IssueVec a = vec({0}), b = vec({1}), s = vec({1});
+  const Party parties[] = {{{&a, &s, 1}, 2, 0}, {{&b, &s, 1}, 1, 0}};
+  const auto r = nash_text(parties, open_space(1), vec({0.5}));
+  EXPECT_NEAR(r.text[0], 1.0 / 3, 1e-15);
+  // With a second issue only party 1 cares about, it gets its ideal there,
+  // and the first issue is split where w_1 s_1 g_0 = w_0 s_0 g_1: with
+  // g_0 = 1 - x and g_1 = 1 - 0.8 (1 - x), at x = 0.375.
+  const IssueVec a2 = vec({0, 0.4}), b2 = vec({1, 0.9}), s0 = vec({1, 0}), s1 = vec({0.8, 0.2});
+  const Party two[] = {{{&a2, &s0, 1}, 1, 0}, {{&b2, &s1, 1}, 1, 0}};
+  const auto q = nash_text(two, open_space(2), vec({0.5, 0.5}));
+  EXPECT_EQ(q.text[1], 0.9);
+  EXPECT_NEAR(q.text[0], 0.375, 1e-15);
 }
 
 TEST(CompromiseText, IsTheCapabilityTimesSalienceWeightedMean) {

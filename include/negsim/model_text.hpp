@@ -111,11 +111,13 @@ struct NashResult {
 };
 
 /// Weighted (asymmetric) Nash bargaining solution (Nash 1950; Kalai 1977):
-/// maximise sum_i w_i log(u_i(x) - d_i) over the text space, by projected
-/// Newton ascent (Bertsekas 1982) on a smoothed |.| (eps = 5e-3), with
-/// fixed-size linear algebra (docs/MODEL.md §3.3). `start` must be a point of the space
-/// (the compromise text); `warm` (the last round's text) is used instead
-/// when every party gains there.
+/// maximise sum_i w_i log(u_i(x) - d_i) over the text space
+/// (docs/MODEL.md §3.3). For two parties with linear losses (gamma = 1)
+/// and positive weights, exactly, by a walk along the Pareto frontier;
+/// otherwise by projected Newton ascent (Bertsekas 1982) on a smoothed |.|
+/// (eps = 5e-3), with fixed-size linear algebra. `start` must be a point of
+/// the space (the compromise text); the Newton ascent starts from `warm`
+/// (the last round's text) instead when every party gains there.
 NashResult nash_text(std::span<const Party> parties, const TextSpace& space, const IssueVec& start,
                      const IssueVec* warm = nullptr);
 
