@@ -1,7 +1,8 @@
 // The hot pieces of a negotiation round, each on its own, on the shipped
 // default scenario at the start of round 1 of its run 0 (the state the
-// engine's first round works on): the mediator's texts (Nash solve cold and
-// warm, compromise), valuing a text, drawing a run's parameters, and the
+// engine's first round works on): the mediator's texts (the exact Nash
+// solve of two principals; the Newton solve of three, cold and warm;
+// compromise), valuing a text, drawing a run's parameters, and the
 // random numbers under them. bench/README.md says how each figure was taken.
 //
 //   cmake --build --preset release && ./build/release/bench/negsim_bench --benchmark_filter=Piece
@@ -59,36 +60,67 @@ void BM_PieceCompromiseText(benchmark::State& state) {
 }
 BENCHMARK(BM_PieceCompromiseText)->Unit(benchmark::kNanosecond);
 
+/// The default's two principals, linear losses: the exact solve (docs/MODEL.md
+/// §3.3), what every Nash text of the default costs.
+void BM_PieceNashTextExact(benchmark::State& state) {
+  const FirstRound& r = first_round();
+  const negsim::model::IssueVec start = negsim::model::compromise_text(r.voices, r.talks.full);
+  for (auto _ : state) {
+    const auto result = negsim::model::nash_text(r.parties, r.talks.full, start);
+    benchmark::DoNotOptimize(result);
+  }
+}
+BENCHMARK(BM_PieceNashTextExact)->Unit(benchmark::kNanosecond);
+
+/// Three principals (the E3 joins the US and Iran, weights by capability):
+/// the Newton ascent on the smoothed problem, which every case with more
+/// than two principals, or a risk exponent other than 1, uses.
+const std::vector<negsim::model::Party>& three_parties() {
+  static const std::vector<negsim::model::Party> parties = [] {
+    const FirstRound& r = first_round();
+    const std::size_t e3 = *r.scenario.agent_index("e3");
+    std::vector<negsim::model::Party> p = r.parties;
+    double total = 0;
+    for (std::size_t i : r.negotiation.principals()) total += r.talks.capability[i];
+    total += r.talks.capability[e3];
+    std::size_t j = 0;
+    for (std::size_t i : r.negotiation.principals()) p[j++].weight = r.talks.capability[i] / total;
+    p.push_back({r.talks.prefs(e3), r.talks.capability[e3] / total, 0.0});
+    return p;
+  }();
+  return parties;
+}
+
 /// From the compromise text, as in a run's first round.
-void BM_PieceNashTextCold(benchmark::State& state) {
+void BM_PieceNashTextNewtonCold(benchmark::State& state) {
   const FirstRound& r = first_round();
   const negsim::model::IssueVec start = negsim::model::compromise_text(r.voices, r.talks.full);
   int iterations = 0;
   for (auto _ : state) {
-    const auto result = negsim::model::nash_text(r.parties, r.talks.full, start);
+    const auto result = negsim::model::nash_text(three_parties(), r.talks.full, start);
     iterations = result.iterations;
     benchmark::DoNotOptimize(result);
   }
   state.counters["newton_iterations"] = iterations;
 }
-BENCHMARK(BM_PieceNashTextCold)->Unit(benchmark::kNanosecond);
+BENCHMARK(BM_PieceNashTextNewtonCold)->Unit(benchmark::kNanosecond);
 
 /// From last round's text when nothing has moved since: the least a later
-/// round's solve can cost (it confirms the optimum).
-void BM_PieceNashTextWarm(benchmark::State& state) {
+/// round's Newton solve can cost (it confirms the optimum).
+void BM_PieceNashTextNewtonWarm(benchmark::State& state) {
   const FirstRound& r = first_round();
   const negsim::model::IssueVec start = negsim::model::compromise_text(r.voices, r.talks.full);
   const negsim::model::IssueVec solved =
-      negsim::model::nash_text(r.parties, r.talks.full, start).text;
+      negsim::model::nash_text(three_parties(), r.talks.full, start).text;
   int iterations = 0;
   for (auto _ : state) {
-    const auto result = negsim::model::nash_text(r.parties, r.talks.full, start, &solved);
+    const auto result = negsim::model::nash_text(three_parties(), r.talks.full, start, &solved);
     iterations = result.iterations;
     benchmark::DoNotOptimize(result);
   }
   state.counters["newton_iterations"] = iterations;
 }
-BENCHMARK(BM_PieceNashTextWarm)->Unit(benchmark::kNanosecond);
+BENCHMARK(BM_PieceNashTextNewtonWarm)->Unit(benchmark::kNanosecond);
 
 /// Every principal's perceived value of the compromise text (docs/MODEL.md
 /// §1): what acceptance and the mediator's formulation compute most often.
