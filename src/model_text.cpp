@@ -142,12 +142,7 @@ bool newton_solve(const typename Linear<M>::Mat& a, const Terms& b, Terms& x, in
   }
 }
 
-double loss(double z, double gamma) {
-  const double a = std::fabs(z);
-  if (gamma == 1) return a;
-  if (gamma == 2) return a * a;
-  return std::pow(a, gamma);
-}
+double loss(double z, double gamma) { return spatial_loss(z, gamma); }
 
 /// phi(z) = (z^2 + eps^2)^(gamma/2) and its first two derivatives: a smooth
 /// stand-in for |z|^gamma, so Newton steps exist at every point (gamma = 2
@@ -231,23 +226,6 @@ void SegmentValue::set(const Preferences& p, double trust, const IssueVec& from,
                             loss(status_quo[k] - theta, p.gamma),
                             moves[k]};
   }
-}
-
-double SegmentValue::operator()(double lambda) const {
-  // perceived_value's sums, term by term in its order (utility()'s when
-  // trust is whole), on x_k = from_k + lambda (to_k - from_k) as the
-  // callers computed it.
-  double kept = 1, broken = 1;
-  for (std::size_t j = 0; j < count_; ++j) {
-    const Term& t = terms_[j];
-    const double x = t.moves ? t.from + lambda * t.slope : t.from;
-    const double here = loss(x - t.ideal, gamma_);
-    kept -= t.salience * here;
-    const bool reverts = std::fabs(x - t.ideal) < t.status_quo_distance;
-    broken -= t.salience * (reverts ? t.status_quo_loss : here);
-  }
-  if (trust_ >= 1) return kept;
-  return trust_ * kept + (1 - trust_) * broken;
 }
 
 void TextSpace::project(IssueVec& x) const {

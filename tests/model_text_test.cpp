@@ -85,6 +85,10 @@ TEST(SegmentValue, GivesPerceivedValuesDigitsAlongTheSegment) {
       }
       ASSERT_EQ(along(lambda), perceived_value(p, trust, x, sq, n))
           << "trial " << trial << ", lambda " << lambda;
+      // Three points at once give each point's digits.
+      const std::array<double, 3> three{lambda, 1 - lambda, lambda / 3};
+      const std::array<double, 3> v = along.values(three);
+      for (std::size_t q = 0; q < 3; ++q) ASSERT_EQ(v[q], along(three[q]));
     }
   }
 }

@@ -25,25 +25,42 @@ void round_to_levels(const Scenario& s, const TextSpace& space, IssueVec& text) 
 }
 
 /// By bisection (Drafting::kOfferSteps halvings) on a segment's lambda in
-/// [0, 1]: the smallest lambda where `ok` holds, given that it holds at 1,
-/// and the largest where it holds, given that it holds at 0.
-template <class Ok>
-double smallest_where(Ok ok) {
+/// [0, 1]: the smallest lambda where the test holds, given that it holds at
+/// 1, and the largest where it holds, given that it holds at 0. Two halvings
+/// at a time: `ok3` judges the midpoint and both candidates for the next
+/// midpoint together (three independent evaluations in place of two that
+/// wait on each other), and the first answer picks which of the other two
+/// counts. The midpoints are computed as one halving at a time computes
+/// them, so the answer is the same to the bit.
+template <class Ok3>
+double bisect(Ok3 ok3, bool smallest) {
   double lo = 0, hi = 1;
-  for (int s = 0; s < Drafting::kOfferSteps; ++s) {
+  int s = 0;
+  for (; s + 1 < Drafting::kOfferSteps; s += 2) {
     const double mid = (lo + hi) / 2;
-    (ok(mid) ? hi : lo) = mid;
+    const double left = (lo + mid) / 2, right = (mid + hi) / 2;
+    const std::array<bool, 3> ok = ok3({mid, left, right});
+    if (ok[0] == smallest) {  // the answer is below mid
+      hi = mid;
+      (ok[1] == smallest ? hi : lo) = left;
+    } else {
+      lo = mid;
+      (ok[2] == smallest ? hi : lo) = right;
+    }
   }
-  return hi;
+  for (; s < Drafting::kOfferSteps; ++s) {
+    const double mid = (lo + hi) / 2;
+    (ok3({mid, mid, mid})[0] == smallest ? hi : lo) = mid;
+  }
+  return smallest ? hi : lo;
 }
-template <class Ok>
-double largest_where(Ok ok) {
-  double lo = 0, hi = 1;
-  for (int s = 0; s < Drafting::kOfferSteps; ++s) {
-    const double mid = (lo + hi) / 2;
-    (ok(mid) ? lo : hi) = mid;
-  }
-  return lo;
+template <class Ok3>
+double smallest_where(Ok3 ok3) {
+  return bisect(ok3, true);
+}
+template <class Ok3>
+double largest_where(Ok3 ok3) {
+  return bisect(ok3, false);
 }
 
 }  // namespace
@@ -127,20 +144,35 @@ void Drafting::offer(Run& run, std::size_t proposer, const TextSpace& space, Iss
   auto self_accepts = [&](double lambda) {
     return along[proposer](lambda) >= t.aspiration[proposer];
   };
+  using Points = std::array<double, 3>;
+  auto others_accept3 = [&](const Points& lambda) {
+    std::array<bool, 3> ok{true, true, true};
+    for (std::size_t j : neg.principals()) {
+      if (j == proposer) continue;
+      const Points v = along[j].values(lambda);
+      for (std::size_t q = 0; q < 3; ++q) ok[q] = ok[q] && !(v[q] < read[j]);
+    }
+    return ok;
+  };
+  auto self_accepts3 = [&](const Points& lambda) {
+    const Points v = along[proposer].values(lambda);
+    return std::array<bool, 3>{v[0] >= t.aspiration[proposer], v[1] >= t.aspiration[proposer],
+                               v[2] >= t.aspiration[proposer]};
+  };
   // The least it must give: the smallest lambda the others accept (1 when
   // none is enough).
   double need = 1;
   if (others_accept(0)) {
     need = 0;
   } else if (others_accept(1)) {
-    need = smallest_where(others_accept);
+    need = smallest_where(others_accept3);
   }
   // The most it will give: the largest lambda it accepts itself.
   double give = 0;
   if (self_accepts(1)) {
     give = 1;
   } else if (self_accepts(0)) {
-    give = largest_where(self_accepts);
+    give = largest_where(self_accepts3);
   }
   text = at(std::min(need, give));
   // Written by a party alone: the full drafting error.
@@ -213,8 +245,17 @@ void Drafting::formulate(Run& run, const TextSpace& space, IssueVec& text) const
     }
     return true;
   };
+  auto refusers_accept3 = [&](const std::array<double, 3>& lambda) {
+    std::array<bool, 3> ok{true, true, true};
+    for (std::size_t i : neg.principals()) {
+      if (!refuses[i]) continue;
+      const std::array<double, 3> v = along[i].values(lambda);
+      for (std::size_t q = 0; q < 3; ++q) ok[q] = ok[q] && !(v[q] + t.leverage[i] < read[i]);
+    }
+    return ok;
+  };
   if (!all(1, true)) return;  // not even its position would do: keep the fair text
-  const double lambda = smallest_where([&](double l) { return all(l, true); });
+  const double lambda = smallest_where(refusers_accept3);
   if (all(lambda, false)) text = at(lambda);  // the others still accept (as it reads them)
 }
 
