@@ -11,6 +11,9 @@ namespace {
 
 constexpr double kSmoothing = 5e-3;    // eps of the smoothed |z|, normalised units
 constexpr double kClaimMargin = 0.05;  // utility left to every party when claims are lowered
+// Exchange rates this close (relative) count as tied in the exact
+// two-party solve: far below any judgement of salience, far above rounding.
+constexpr double kTiedRates = 1e-9;
 constexpr int kMaxNewtonIterations = 60;
 constexpr double kDecrementTolerance = 1e-12;
 constexpr double kStepTolerance = 1e-9;  // normalised units: far below any reported digit
@@ -142,7 +145,12 @@ bool newton_solve(const typename Linear<M>::Mat& a, const Terms& b, Terms& x, in
   }
 }
 
-double loss(double z, double gamma) { return spatial_loss(z, gamma); }
+double loss(double z, double gamma) {
+  const double a = std::fabs(z);
+  if (gamma == 1) return a;
+  if (gamma == 2) return a * a;
+  return std::pow(a, gamma);
+}
 
 /// phi(z) = (z^2 + eps^2)^(gamma/2) and its first two derivatives: a smooth
 /// stand-in for |z|^gamma, so Newton steps exist at every point (gamma = 2
@@ -227,6 +235,32 @@ void SegmentValue::set(const Preferences& p, double trust, const IssueVec& from,
                             moves[k]};
   }
 }
+
+template <std::size_t K>
+std::array<double, K> SegmentValue::values(const std::array<double, K>& lambda) const {
+  // perceived_value's sums, term by term in its order (utility()'s when
+  // trust is whole), on x_k = from_k + lambda (to_k - from_k) as the
+  // callers computed it.
+  std::array<double, K> kept, broken;
+  kept.fill(1);
+  broken.fill(1);
+  for (std::size_t j = 0; j < count_; ++j) {
+    const Term& t = terms_[j];
+    for (std::size_t q = 0; q < K; ++q) {
+      const double x = t.moves ? t.from + lambda[q] * t.slope : t.from;
+      const double here = loss(x - t.ideal, gamma_);
+      kept[q] -= t.salience * here;
+      const bool reverts = std::fabs(x - t.ideal) < t.status_quo_distance;
+      broken[q] -= t.salience * (reverts ? t.status_quo_loss : here);
+    }
+  }
+  if (trust_ >= 1) return kept;
+  std::array<double, K> v;
+  for (std::size_t q = 0; q < K; ++q) v[q] = trust_ * kept[q] + (1 - trust_) * broken[q];
+  return v;
+}
+template std::array<double, 1> SegmentValue::values(const std::array<double, 1>&) const;
+template std::array<double, 3> SegmentValue::values(const std::array<double, 3>&) const;
 
 void TextSpace::project(IssueVec& x) const {
   for (std::size_t k = 0; k < n; ++k) {
@@ -514,28 +548,67 @@ void exact_two_linear(std::span<const Party> parties, const TextSpace& space,
       contests[static_cast<std::size_t>(count++)] = Contest{k, a, b, s1[k] / s0[k]};
     }
   }
-  // Largest exchange rate first; ties in issue order.
+  // Largest exchange rate first (equal rates in issue order, so that the
+  // blocks below are contiguous).
   std::sort(contests.begin(), contests.begin() + count, [](const Contest& l, const Contest& r) {
     return l.rate != r.rate ? l.rate > r.rate : l.k < r.k;
   });
   double g0 = utility(p0.prefs, x, n) - claim0;
   double g1 = utility(p1.prefs, x, n) - claim1;
-  for (int c = 0; c < count; ++c) {
-    const Contest& e = contests[static_cast<std::size_t>(c)];
-    const double a0 = s0[e.k], a1 = s1[e.k];
-    // The objective's slope along this issue's segment, per unit moved:
-    // -w_0 a0 / g0 + w_1 a1 / g1 (infinite while party 1 has no gain).
-    if (g1 > 0 && p1.weight * a1 * g0 <= p0.weight * a0 * g1) break;  // a vertex is the maximum
-    const double length = std::fabs(e.to - e.from);
-    const double t =
-        (p1.weight * a1 * g0 - p0.weight * a0 * g1) / (a0 * a1 * (p0.weight + p1.weight));
-    if (t < length && g0 - a0 * t > 0) {
-      x[e.k] = e.from + (e.to > e.from ? t : -t);
+  const double w0 = p0.weight, w1 = p1.weight;
+  for (int c = 0; c < count;) {
+    // A block: the issues whose exchange rates are equal (to within
+    // kTiedRates), moved together by the same share f of their segments, so
+    // that the text does not depend on the order of tied issues.
+    int end = c + 1;
+    while (end < count && contests[static_cast<std::size_t>(end)].rate >=
+                              contests[static_cast<std::size_t>(c)].rate * (1 - kTiedRates)) {
+      ++end;
+    }
+    if (end == c + 1) {
+      const Contest& e = contests[static_cast<std::size_t>(c)];
+      const double a0 = s0[e.k], a1 = s1[e.k];
+      // The objective's slope along this issue's segment, per unit moved:
+      // -w_0 a0 / g0 + w_1 a1 / g1 (infinite while party 1 has no gain).
+      if (g1 > 0 && w1 * a1 * g0 <= w0 * a0 * g1) break;  // a vertex is the maximum
+      const double length = std::fabs(e.to - e.from);
+      const double t = (w1 * a1 * g0 - w0 * a0 * g1) / (a0 * a1 * (w0 + w1));
+      if (t < length && g0 - a0 * t > 0) {
+        x[e.k] = std::clamp(e.from + (e.to > e.from ? t : -t), std::min(e.from, e.to),
+                            std::max(e.from, e.to));
+        break;
+      }
+      x[e.k] = e.to;
+      g0 -= a0 * length;
+      g1 += a1 * length;
+      c = end;
+      continue;
+    }
+    // Along the block, g0 = G0 - f A and g1 = G1 + f B for f in [0, 1].
+    double lose = 0, gain = 0;
+    for (int j = c; j < end; ++j) {
+      const Contest& e = contests[static_cast<std::size_t>(j)];
+      const double length = std::fabs(e.to - e.from);
+      lose += s0[e.k] * length;
+      gain += s1[e.k] * length;
+    }
+    if (g1 > 0 && w1 * gain * g0 <= w0 * lose * g1) break;
+    const double f = (w1 * gain * g0 - w0 * lose * g1) / (lose * gain * (w0 + w1));
+    if (f < 1 && g0 - lose * f > 0) {
+      for (int j = c; j < end; ++j) {
+        const Contest& e = contests[static_cast<std::size_t>(j)];
+        x[e.k] = std::clamp(e.from + f * (e.to - e.from), std::min(e.from, e.to),
+                            std::max(e.from, e.to));
+      }
       break;
     }
-    x[e.k] = e.to;
-    g0 -= a0 * length;
-    g1 += a1 * length;
+    for (int j = c; j < end; ++j) {
+      const Contest& e = contests[static_cast<std::size_t>(j)];
+      x[e.k] = e.to;
+    }
+    g0 -= lose;
+    g1 += gain;
+    c = end;
   }
   result.iterations = 1;
 }

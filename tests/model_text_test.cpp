@@ -4,8 +4,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <limits>
 
+#include "negsim/detail/bisect.hpp"
 #include "negsim/rng.hpp"
 
 namespace negsim::model {
@@ -187,12 +190,23 @@ TEST(NashText, TwoLinearPartiesGetTheExactMaximum) {
     const Party parties[] = {{{&ideal0, &sal0, 1}, 0.2 + rng.uniform(), 0.3 * rng.uniform()},
                              {{&ideal1, &sal1, 1}, 0.2 + rng.uniform(), 0.3 * rng.uniform()}};
     const NashResult r = nash_text(parties, space, start);
-    if (r.claims_lowered) continue;  // the objective is then the lowered claims'
-    const double best = nash_objective(parties, r.text, n);
+    // The objective is the one with the claims the solver used: lowered to
+    // leave each party 0.05 at the start (docs/MODEL.md §3.4).
+    Party claimed[] = {parties[0], parties[1]};
+    for (Party& p : claimed) {
+      p.disagreement = std::min(p.disagreement, utility(p.prefs, start, n) - 0.05);
+    }
+    EXPECT_EQ(r.claims_lowered, claimed[0].disagreement < parties[0].disagreement ||
+                                    claimed[1].disagreement < parties[1].disagreement);
+    const double best = nash_objective(claimed, r.text, n);
     ASSERT_TRUE(std::isfinite(best)) << "trial " << trial;
     for (std::size_t k = 0; k < n; ++k) {
       ASSERT_GE(r.text[k], space.lo[k]);
       ASSERT_LE(r.text[k], space.hi[k]);
+      if (sal0[k] == 0 && sal1[k] == 0) {
+        EXPECT_EQ(r.text[k], start[k]) << "nobody cares: it stays where the start has it";
+        continue;
+      }
       interior += r.text[k] > space.lo[k] && r.text[k] < space.hi[k] && r.text[k] != ideal0[k] &&
                   r.text[k] != ideal1[k];
     }
@@ -204,7 +218,7 @@ TEST(NashText, TwoLinearPartiesGetTheExactMaximum) {
                    ? space.lo[k] + rng.uniform() * (space.hi[k] - space.lo[k])
                    : std::clamp(r.text[k] + 0.01 * (rng.uniform() - 0.5), space.lo[k], space.hi[k]);
       }
-      ASSERT_LE(nash_objective(parties, y, n), best + slack) << "trial " << trial << ", j " << j;
+      ASSERT_LE(nash_objective(claimed, y, n), best + slack) << "trial " << trial << ", j " << j;
     }
   }
   EXPECT_GT(interior, 20);  // some optima split an issue (the test is not only about vertices)
@@ -225,6 +239,96 @@ TEST(NashText, TwoLinearPartiesSplitAnIssueWhereTheWeightedGainsBalance) {
   const auto q = nash_text(two, open_space(2), vec({0.5, 0.5}));
   EXPECT_EQ(q.text[1], 0.9);
   EXPECT_NEAR(q.text[0], 0.375, 1e-15);
+}
+
+TEST(NashText, TwoLinearPartiesKeepTheIssuesThatAreNotVariables) {
+  // A point zone, no zone and an unsettled issue keep their projected start
+  // values, and their losses count in the split of the one variable.
+  const IssueVec a = vec({0, 0.5, 0.2, 0.9}), b = vec({1, 0.5, 0.8, 0.1});
+  const IssueVec s0 = vec({0.4, 0.2, 0.2, 0.2}), s1 = vec({0.4, 0.2, 0.2, 0.2});
+  TextSpace space = open_space(4);
+  space.lo[1] = space.hi[1] = 0.3;  // a point zone
+  space.lo[2] = 0.7;                // no zone: lo > hi
+  space.hi[2] = 0.4;
+  space.settles[3] = false;  // unsettled: at its fixed value
+  space.fixed[3] = 0.6;
+  const Party parties[] = {{{&a, &s0, 1}, 1, 0}, {{&b, &s1, 1}, 1, 0}};
+  const IssueVec start = vec({0.5, 0.9, 0.1, 0.2});
+  const NashResult r = nash_text(parties, space, start);
+  IssueVec projected = start;
+  space.project(projected);
+  for (std::size_t k = 1; k < 4; ++k) EXPECT_EQ(r.text[k], projected[k]) << "issue " << k;
+  // Issue 0 by hand: g_0 = c_0 - 0.4 x and g_1 = c_1 - 0.4 (1 - x), with
+  // c_i party i's utility with issue 0 at its own ideal; equal weights and
+  // saliences: g_0 = g_1 at x = (c_0 - c_1 + 0.4) / 0.8.
+  IssueVec at0 = projected, at1 = projected;
+  at0[0] = 0;
+  at1[0] = 1;
+  const double c0 = utility(parties[0].prefs, at0, 4), c1 = utility(parties[1].prefs, at1, 4);
+  EXPECT_NEAR(r.text[0], (c0 - c1 + 0.4) / 0.8, 1e-14);
+}
+
+TEST(NashText, TwoLinearPartiesMoveTiedIssuesTogether) {
+  // Equal exchange rates on two issues: every split between them gives the
+  // same utilities; the text moves both by the same share of their
+  // segments (claims 0, equal weights: the Nash point has g_0 = g_1, at
+  // x = 0.5 on both).
+  const IssueVec a = vec({0, 1}), b = vec({1, 0}), s = vec({0.5, 0.5});
+  const Party parties[] = {{{&a, &s, 1}, 1, 0}, {{&b, &s, 1}, 1, 0}};
+  const NashResult r = nash_text(parties, open_space(2), vec({0.3, 0.3}));
+  EXPECT_NEAR(r.text[0], 0.5, 1e-15);
+  EXPECT_NEAR(r.text[1], 0.5, 1e-15);
+  // Rates equal up to rounding tie too, and the order of the issues does
+  // not change the text.
+  const IssueVec sa = vec({1.0 / 3, 2.0 / 3}), sb = vec({1.0 / 3 * 1.2, 2.0 / 3 * 1.2});
+  const IssueVec sa_swapped = vec({2.0 / 3, 1.0 / 3});
+  const IssueVec sb_swapped = vec({2.0 / 3 * 1.2, 1.0 / 3 * 1.2});
+  const IssueVec a2 = vec({0, 0}), b2 = vec({1, 1});
+  const Party one[] = {{{&a2, &sa, 1}, 1, 0.1}, {{&b2, &sb, 1}, 2, 0.1}};
+  const Party swapped[] = {{{&a2, &sa_swapped, 1}, 1, 0.1}, {{&b2, &sb_swapped, 1}, 2, 0.1}};
+  const NashResult p = nash_text(one, open_space(2), vec({0.5, 0.5}));
+  const NashResult q = nash_text(swapped, open_space(2), vec({0.5, 0.5}));
+  EXPECT_NEAR(p.text[0], q.text[1], 1e-12);
+  EXPECT_NEAR(p.text[1], q.text[0], 1e-12);
+  EXPECT_NEAR(p.text[0], p.text[1], 1e-12);  // the same share of equal segments
+  EXPECT_GT(p.text[0], 0.01);
+  EXPECT_LT(p.text[0], 0.99);
+}
+
+TEST(Bisect, TwoHalvingsAtATimeGiveOneAtATimesAnswerToTheBit) {
+  // detail::bisect against the plain bisection it stands for: the smallest
+  // and the largest point, even and odd numbers of steps, thresholds and
+  // tests that are not monotone at all.
+  auto plain = [](auto ok, bool smallest, int steps) {
+    double lo = 0, hi = 1;
+    for (int s = 0; s < steps; ++s) {
+      const double mid = (lo + hi) / 2;
+      (ok(mid) == smallest ? hi : lo) = mid;
+    }
+    return smallest ? hi : lo;
+  };
+  Rng rng(20250426, 0, 12, Purpose::params);
+  for (int trial = 0; trial < 400; ++trial) {
+    const double threshold = rng.uniform();
+    const std::uint64_t salt = static_cast<std::uint64_t>(trial) * 0x9E3779B97F4A7C15ull;
+    auto ok = [&](double x) {
+      if (trial % 2 == 0) return trial % 4 == 0 ? x >= threshold : x <= threshold;
+      // Not monotone: one bit of a hash of the point.
+      std::uint64_t bits = 0;
+      std::memcpy(&bits, &x, sizeof bits);
+      bits = (bits ^ salt) * 0xBF58476D1CE4E5B9ull;
+      return ((bits >> 31) & 1) == 1;
+    };
+    auto ok3 = [&](const std::array<double, 3>& x) {
+      return std::array<bool, 3>{ok(x[0]), ok(x[1]), ok(x[2])};
+    };
+    for (int steps : {40, 39, 1, 0}) {
+      for (bool smallest : {true, false}) {
+        ASSERT_EQ(detail::bisect(ok3, smallest, steps), plain(ok, smallest, steps))
+            << "trial " << trial << ", steps " << steps << ", smallest " << smallest;
+      }
+    }
+  }
 }
 
 TEST(CompromiseText, IsTheCapabilityTimesSalienceWeightedMean) {

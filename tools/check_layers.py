@@ -17,7 +17,7 @@ import sys
 # Lowest first. A component is a header's path under include/negsim/
 # without ".hpp" (a source file belongs to the component of the same name).
 LAYERS = [
-    ("base", ["diagnostic", "version", "detail/text", "detail/overloaded", "detail/happens_before", "detail/sample"]),
+    ("base", ["diagnostic", "version", "detail/text", "detail/overloaded", "detail/happens_before", "detail/sample", "detail/bisect"]),
     ("scenario", ["scenario"]),
     ("scenario_yaml", ["rng", "detail/yaml_tree", "detail/yaml_check", "detail/scenario_variants",
                        "scenario_yaml"]),

@@ -7,7 +7,6 @@
 #pragma once
 
 #include <array>
-#include <cmath>
 #include <cstddef>
 #include <span>
 
@@ -24,14 +23,6 @@ struct Preferences {
   const IssueVec* salience = nullptr;  ///< s_i, summing to 1 over the issues
   double gamma = 1;                    ///< risk exponent
 };
-
-/// |z|^gamma, an agent's loss on one issue at distance z from its position.
-inline double spatial_loss(double z, double gamma) {
-  const double a = std::fabs(z);
-  if (gamma == 1) return a;
-  if (gamma == 2) return a * a;
-  return std::pow(a, gamma);
-}
 
 /// u_i(x) = 1 - sum_k s_ik |x_k - theta_ik|^gamma_i  (spatial utility; the
 /// exponent makes the agent risk-averse over positions when gamma > 1).
@@ -65,30 +56,12 @@ class SegmentValue {
            const IssueMask& moves, const IssueVec& status_quo, std::size_t n);
   double operator()(double lambda) const { return values(std::array<double, 1>{lambda})[0]; }
   /// The values at K points at once: K independent sums in one pass, each
-  /// with the digits of operator() at its point.
+  /// with the digits of operator() at its point. Defined (for K = 1 and 3)
+  /// in model_text.cpp, which is built with negsim's floating-point flags
+  /// (-ffp-contract=off), so a program including this header cannot round
+  /// them differently.
   template <std::size_t K>
-  std::array<double, K> values(const std::array<double, K>& lambda) const {
-    // perceived_value's sums, term by term in its order (utility()'s when
-    // trust is whole), on x_k = from_k + lambda (to_k - from_k) as the
-    // callers computed it.
-    std::array<double, K> kept, broken;
-    kept.fill(1);
-    broken.fill(1);
-    for (std::size_t j = 0; j < count_; ++j) {
-      const Term& t = terms_[j];
-      for (std::size_t q = 0; q < K; ++q) {
-        const double x = t.moves ? t.from + lambda[q] * t.slope : t.from;
-        const double here = spatial_loss(x - t.ideal, gamma_);
-        kept[q] -= t.salience * here;
-        const bool reverts = std::fabs(x - t.ideal) < t.status_quo_distance;
-        broken[q] -= t.salience * (reverts ? t.status_quo_loss : here);
-      }
-    }
-    if (trust_ >= 1) return kept;
-    std::array<double, K> v;
-    for (std::size_t q = 0; q < K; ++q) v[q] = trust_ * kept[q] + (1 - trust_) * broken[q];
-    return v;
-  }
+  std::array<double, K> values(const std::array<double, K>& lambda) const;
 
  private:
   struct Term {
@@ -100,6 +73,8 @@ class SegmentValue {
   std::size_t count_ = 0;               ///< the issues with salience, in issue order
   double trust_ = 1, gamma_ = 1;
 };
+extern template std::array<double, 1> SegmentValue::values(const std::array<double, 1>&) const;
+extern template std::array<double, 3> SegmentValue::values(const std::array<double, 3>&) const;
 
 /// The set of texts the mediator may propose: on each issue the text settles
 /// (`settles`), the box [lo, hi] cut by the principals' red lines; the other

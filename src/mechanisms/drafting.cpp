@@ -4,6 +4,8 @@
 #include <cmath>
 #include <span>
 
+#include "negsim/detail/bisect.hpp"
+
 namespace negsim::model {
 
 namespace {
@@ -24,43 +26,17 @@ void round_to_levels(const Scenario& s, const TextSpace& space, IssueVec& text) 
   }
 }
 
-/// By bisection (Drafting::kOfferSteps halvings) on a segment's lambda in
-/// [0, 1]: the smallest lambda where the test holds, given that it holds at
-/// 1, and the largest where it holds, given that it holds at 0. Two halvings
-/// at a time: `ok3` judges the midpoint and both candidates for the next
-/// midpoint together (three independent evaluations in place of two that
-/// wait on each other), and the first answer picks which of the other two
-/// counts. The midpoints are computed as one halving at a time computes
-/// them, so the answer is the same to the bit.
-template <class Ok3>
-double bisect(Ok3 ok3, bool smallest) {
-  double lo = 0, hi = 1;
-  int s = 0;
-  for (; s + 1 < Drafting::kOfferSteps; s += 2) {
-    const double mid = (lo + hi) / 2;
-    const double left = (lo + mid) / 2, right = (mid + hi) / 2;
-    const std::array<bool, 3> ok = ok3({mid, left, right});
-    if (ok[0] == smallest) {  // the answer is below mid
-      hi = mid;
-      (ok[1] == smallest ? hi : lo) = left;
-    } else {
-      lo = mid;
-      (ok[2] == smallest ? hi : lo) = right;
-    }
-  }
-  for (; s < Drafting::kOfferSteps; ++s) {
-    const double mid = (lo + hi) / 2;
-    (ok3({mid, mid, mid})[0] == smallest ? hi : lo) = mid;
-  }
-  return smallest ? hi : lo;
-}
+/// By bisection (Drafting::kOfferSteps halvings, detail::bisect) on a
+/// segment's lambda in [0, 1]: the smallest lambda where the test holds,
+/// given that it holds at 1, and the largest where it holds, given that it
+/// holds at 0.
 template <class Ok3>
 double smallest_where(Ok3 ok3) {
-  return bisect(ok3, true);
+  return detail::bisect(ok3, true, Drafting::kOfferSteps);
 }
 template <class Ok3>
 double largest_where(Ok3 ok3) {
-  return bisect(ok3, false);
+  return detail::bisect(ok3, false, Drafting::kOfferSteps);
 }
 
 }  // namespace
