@@ -110,16 +110,8 @@ void Drafting::offer(Run& run, std::size_t proposer, const TextSpace& space, Iss
   for (std::size_t j : neg.principals()) {
     along[j].set(t.prefs(j), t.trust[j], own, theirs, space.settles, neg.status_quo(), n);
   }
-  auto others_accept = [&](double lambda) {
-    for (std::size_t j : neg.principals()) {
-      if (j == proposer) continue;
-      if (along[j](lambda) < read[j]) return false;
-    }
-    return true;
-  };
-  auto self_accepts = [&](double lambda) {
-    return along[proposer](lambda) >= t.aspiration[proposer];
-  };
+  // The tests judge three points at once (for the bisections); a single
+  // point is judged as the first of three alike.
   using Points = std::array<double, 3>;
   auto others_accept3 = [&](const Points& lambda) {
     std::array<bool, 3> ok{true, true, true};
@@ -135,6 +127,8 @@ void Drafting::offer(Run& run, std::size_t proposer, const TextSpace& space, Iss
     return std::array<bool, 3>{v[0] >= t.aspiration[proposer], v[1] >= t.aspiration[proposer],
                                v[2] >= t.aspiration[proposer]};
   };
+  auto others_accept = [&](double lambda) { return others_accept3({lambda, lambda, lambda})[0]; };
+  auto self_accepts = [&](double lambda) { return self_accepts3({lambda, lambda, lambda})[0]; };
   // The least it must give: the smallest lambda the others accept (1 when
   // none is enough).
   double need = 1;
@@ -215,23 +209,24 @@ void Drafting::formulate(Run& run, const TextSpace& space, IssueVec& text) const
     along[i].set(t.prefs(i), t.guaranteed_trust(i), from, toward, space.settles, neg.status_quo(),
                  n);
   }
-  auto all = [&](double lambda, bool of_refusers) {
-    for (std::size_t i : neg.principals()) {
-      if (refuses[i] == of_refusers && along[i](lambda) + t.leverage[i] < read[i]) return false;
-    }
-    return true;
-  };
-  auto refusers_accept3 = [&](const std::array<double, 3>& lambda) {
+  // Whether every principal of one kind, those that refuse the fair text
+  // (of_refusers) or those that accept it, reads each of three points as
+  // acceptable; a single point is judged as the first of three alike.
+  auto all3 = [&](const std::array<double, 3>& lambda, bool of_refusers) {
     std::array<bool, 3> ok{true, true, true};
     for (std::size_t i : neg.principals()) {
-      if (!refuses[i]) continue;
+      if (refuses[i] != of_refusers) continue;
       const std::array<double, 3> v = along[i].values(lambda);
       for (std::size_t q = 0; q < 3; ++q) ok[q] = ok[q] && !(v[q] + t.leverage[i] < read[i]);
     }
     return ok;
   };
+  auto all = [&](double lambda, bool of_refusers) {
+    return all3({lambda, lambda, lambda}, of_refusers)[0];
+  };
   if (!all(1, true)) return;  // not even its position would do: keep the fair text
-  const double lambda = smallest_where(refusers_accept3);
+  const double lambda =
+      smallest_where([&](const std::array<double, 3>& l) { return all3(l, true); });
   if (all(lambda, false)) text = at(lambda);  // the others still accept (as it reads them)
 }
 
